@@ -1,0 +1,11 @@
+// Command hubrelay routes AWS Security Hub findings to the people who must act
+// on them. See the README for the subcommands and their exit codes.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}

@@ -1,0 +1,74 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary bytes to Parse: it must never panic, must return
+// either a config or an ErrorList of positioned errors, and must never show
+// the value of a secret it resolved.
+func FuzzParse(f *testing.F) {
+	const secret = "fuzz-SECRET-value-42"
+	f.Setenv("HUBRELAY_INGEST_KEY", secret)
+	f.Setenv("BACKLOG_API_KEY", secret)
+	f.Setenv("SLACK_BOT_TOKEN", secret)
+	f.Setenv("HR_FUZZ", secret)
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed configs: %v", err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, seed := range []string{
+		"",
+		"language: ja\n",
+		"routes:\n  - name: a\n    pattern: |\n      {\"detail\": {\"x\": [1, }}\n    to: [d]\n",
+		"destinations:\n  d: {stdout: {}}\nroutes:\n  - {name: r, to: [d], pattern: {source: [\"${env:HR_FUZZ}\"], account: [123456789012]}}\n",
+		"suppress:\n  - {name: s, pattern: &p {source: [x]}, until: 2026-01-01}\n  - {name: t, pattern: *p}\n",
+		"a: &a [*a]\n",
+		"x: &x [1, 2]\ny: &y [*x, *x]\nz: [*y, *y]\n",
+		"destinations:\n  b:\n    <<: {stdout: {}}\n",
+		"store: ${env:HR_FUZZ}\nlanguage: ${env:HR_FUZZ}\n",
+		"routes:\n  - name: r\n    filters: {SeverityLabel: [{Value: HIGH, Comparison: EQUALS}]}\n    to: [d]\n    group: {by: [Region], wait: 1d, max: 3}\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("fuzz.yaml", data, WithDestinationTypes(stdoutTypes))
+		if err == nil {
+			if cfg == nil {
+				t.Fatal("no config and no error")
+			}
+			for _, w := range cfg.Warnings() {
+				if strings.Contains(w, secret) {
+					t.Fatalf("secret in warning %q", w)
+				}
+			}
+			return
+		}
+		if cfg != nil {
+			t.Fatal("config returned with an error")
+		}
+		var list ErrorList
+		if !errors.As(err, &list) || len(list) == 0 {
+			t.Fatalf("error %T is not a non-empty ErrorList", err)
+		}
+		for _, e := range list {
+			if e.Pos.File != "fuzz.yaml" || e.Pos.Line < 1 || e.Pos.Column < 1 {
+				t.Fatalf("bad position in %q", e.Error())
+			}
+		}
+		if strings.Contains(list.Detailed(), secret) {
+			t.Fatalf("secret in errors:\n%s", list.Detailed())
+		}
+	})
+}

@@ -1,0 +1,108 @@
+package finding
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// readFixture returns a file under testdata.
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// fixtureFinding returns the finding object of a fixture file, whatever its
+// shape, by walking it with encoding/json (independently of the decoder).
+func fixtureFinding(t testing.TB, name string) []byte {
+	t.Helper()
+	var doc struct {
+		Findings []json.RawMessage
+		Detail   *struct{ Findings []json.RawMessage }
+	}
+	data := readFixture(t, name)
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case doc.Detail != nil:
+		return doc.Detail.Findings[0]
+	case doc.Findings != nil:
+		return doc.Findings[0]
+	}
+	return bytes.TrimSpace(data)
+}
+
+// compact removes insignificant whitespace.
+func compact(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		t.Fatalf("compact: %v", err)
+	}
+	return b.Bytes()
+}
+
+// decodeOne decodes data and requires exactly one item and no error.
+func decodeOne(t testing.TB, source string, data []byte) Item {
+	t.Helper()
+	items, errs := Decode(source, data)
+	if len(errs) != 0 || len(items) != 1 {
+		t.Fatalf("Decode(%s): %d items, errors %v; want 1 item, no error", source, len(items), errs)
+	}
+	return items[0]
+}
+
+// eventFindings returns detail.findings of an event.
+func eventFindings(t testing.TB, event []byte) []json.RawMessage {
+	t.Helper()
+	var ev struct {
+		Detail struct{ Findings []json.RawMessage }
+	}
+	if err := json.Unmarshal(event, &ev); err != nil {
+		t.Fatalf("event is not JSON: %v\n%s", err, event)
+	}
+	return ev.Detail.Findings
+}
+
+// sameFinding compares two findings field by field, times by instant and
+// offset, and reports each difference.
+func sameFinding(t *testing.T, got, want *Finding) {
+	t.Helper()
+	g, w := *got, *want
+	g.Raw, w.Raw = nil, nil
+	gt := []time.Time{g.CreatedAt, g.UpdatedAt, g.FirstObservedAt, g.LastObservedAt}
+	wt := []time.Time{w.CreatedAt, w.UpdatedAt, w.FirstObservedAt, w.LastObservedAt}
+	names := []string{"CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt"}
+	for k := range gt {
+		_, goff := gt[k].Zone()
+		_, woff := wt[k].Zone()
+		if !gt[k].Equal(wt[k]) || goff != woff {
+			t.Errorf("%s = %v, want %v", names[k], gt[k], wt[k])
+		}
+	}
+	g.CreatedAt, g.UpdatedAt, g.FirstObservedAt, g.LastObservedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	w.CreatedAt, w.UpdatedAt, w.FirstObservedAt, w.LastObservedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	gv, wv := reflect.ValueOf(g), reflect.ValueOf(w)
+	for k := 0; k < gv.NumField(); k++ {
+		if !reflect.DeepEqual(gv.Field(k).Interface(), wv.Field(k).Interface()) {
+			t.Errorf("%s = %#v\nwant %#v", gv.Type().Field(k).Name, gv.Field(k).Interface(), wv.Field(k).Interface())
+		}
+	}
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

@@ -1,0 +1,268 @@
+package finding
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// notFindingMessage explains how the shapes are recognized.
+const notFindingMessage = "not a Security Hub finding: no SchemaVersion or Id (ASFF), " +
+	"no metadata with finding_info or class_uid (OCSF), " +
+	"and not an EventBridge event (detail-type) or a GetFindings response (Findings)"
+
+// document decodes one top-level JSON value.
+func (d *decoder) document(doc span) {
+	switch d.data[doc.start] {
+	case '{':
+		d.object(doc, "")
+	case '[':
+		for k, el := range elements(d.data, doc) {
+			path := "[" + strconv.Itoa(k) + "]"
+			if d.data[el.start] != '{' {
+				d.fail(el.start, problemf(ErrNotFinding, "%s is a JSON %s, want an object (an event, a finding or a GetFindings response)", path, kindOf(d.data, el.start)))
+				continue
+			}
+			d.object(el, path)
+		}
+	default:
+		d.fail(doc.start, problemf(ErrNotFinding, "got a JSON %s, want an EventBridge event, a finding, a GetFindings response or an array of them", kindOf(d.data, doc.start)))
+	}
+}
+
+// object decodes a JSON object that is an event, a GetFindings response or a
+// bare finding; path locates it in its document ("" at the top).
+func (d *decoder) object(obj span, path string) {
+	ms := members(d.data, obj)
+	switch {
+	case has(ms, "detail-type") || has(ms, "detail"):
+		d.event(obj, ms, path)
+	case has(ms, "Findings"):
+		d.response(ms, path)
+	default:
+		format := findingFormat(ms)
+		if format == "" {
+			d.fail(obj.start, problemf(ErrNotFinding, "%s%s", prefix(path), notFindingMessage))
+			return
+		}
+		d.finding(obj, format, path, nil, "")
+	}
+}
+
+// findingFormat tells ASFF from OCSF by the object's top-level keys; "" when
+// it is neither.
+func findingFormat(ms []member) Format {
+	switch {
+	case has(ms, "SchemaVersion") || has(ms, "Id"):
+		return FormatASFF
+	case has(ms, "metadata") && (has(ms, "finding_info") || has(ms, "class_uid")),
+		has(ms, "finding_info") && has(ms, "class_uid"):
+		return FormatOCSF
+	}
+	return ""
+}
+
+// event decodes an EventBridge event: each element of detail.findings becomes
+// an item whose event holds that finding alone.
+func (d *decoder) event(obj span, ms []member, path string) {
+	at := prefix(path)
+	raw := d.data[obj.start:obj.end]
+	if size := compactSize(raw, MaxEventSize); size > MaxEventSize {
+		d.fail(obj.start, problemf(ErrTooLarge, "%sEventBridge event of %d bytes is over the %d-byte (1 MiB) event limit", at, size, MaxEventSize))
+		return
+	}
+	if v, ok := lookup(ms, "detail-type"); ok && d.data[v.start] != '"' {
+		d.fail(v.start, problemf(ErrNotFinding, "%sdetail-type is a JSON %s, want a string", at, kindOf(d.data, v.start)))
+		return
+	}
+	detail, ok := lookup(ms, "detail")
+	if !ok {
+		d.fail(obj.start, problemf(ErrNotFinding, "%sevent has no detail", at))
+		return
+	}
+	if d.data[detail.start] != '{' {
+		d.fail(detail.start, problemf(ErrNotFinding, "%sdetail is a JSON %s, want an object", at, kindOf(d.data, detail.start)))
+		return
+	}
+	dms := members(d.data, detail)
+	list, ok := lookup(dms, "findings")
+	if !ok {
+		d.fail(detail.start, problemf(ErrNotFinding, "%sevent has no detail.findings (detail-type %s carries no findings)", at, d.stringOr(ms, "detail-type", "(none)")))
+		return
+	}
+	if d.data[list.start] != '[' {
+		d.fail(list.start, problemf(ErrNotFinding, "%sdetail.findings is a JSON %s, want an array", at, kindOf(d.data, list.start)))
+		return
+	}
+	actionName := ""
+	if v, ok := lookup(dms, "actionName"); ok {
+		if d.data[v.start] != '"' {
+			d.fail(v.start, problemf(ErrNotFinding, "%sdetail.actionName is a JSON %s, want a string", at, kindOf(d.data, v.start)))
+			return
+		}
+		actionName = d.unquote(v)
+	}
+	els := elements(d.data, list)
+	if len(els) == 0 {
+		d.fail(list.start, problemf(ErrNotFinding, "%sevent has no findings: detail.findings is empty", at))
+		return
+	}
+	for k, el := range els {
+		fpath := path + dot(path) + "detail.findings[" + strconv.Itoa(k) + "]"
+		event := raw
+		if len(els) > 1 {
+			event = splice(d.data, obj, list, el)
+		}
+		d.findingElement(el, fpath, event, actionName)
+	}
+}
+
+// splice returns the event obj with its detail.findings array (list) holding
+// only the finding el; every other byte is kept.
+func splice(data []byte, obj, list, el span) []byte {
+	b := make([]byte, 0, (list.start-obj.start)+(el.end-el.start)+(obj.end-list.end)+2)
+	b = append(b, data[obj.start:list.start]...)
+	b = append(b, '[')
+	b = append(b, data[el.start:el.end]...)
+	b = append(b, ']')
+	return append(b, data[list.end:obj.end]...)
+}
+
+// response decodes a GetFindings or GetFindingsV2 response; each finding is
+// told apart as ASFF or OCSF by itself.
+func (d *decoder) response(ms []member, path string) {
+	list, _ := lookup(ms, "Findings")
+	if d.data[list.start] != '[' {
+		d.fail(list.start, problemf(ErrNotFinding, "%sFindings is a JSON %s, want an array", prefix(path), kindOf(d.data, list.start)))
+		return
+	}
+	for k, el := range elements(d.data, list) {
+		d.findingElement(el, path+dot(path)+"Findings["+strconv.Itoa(k)+"]", nil, "")
+	}
+}
+
+// findingElement decodes an element of a findings array.
+func (d *decoder) findingElement(el span, path string, event []byte, actionName string) {
+	if d.data[el.start] != '{' {
+		idx := d.count
+		d.count++
+		d.fail(el.start, problemf(ErrNotFinding, "finding %d (%s): got a JSON %s, want an object", idx, path, kindOf(d.data, el.start)))
+		return
+	}
+	d.finding(el, findingFormat(members(d.data, el)), path, event, actionName)
+}
+
+// finding normalizes one finding object. event is the EventBridge event it
+// came in, or nil for a finding that needs the synthesized envelope.
+func (d *decoder) finding(el span, format Format, path string, event []byte, actionName string) {
+	idx := d.count
+	d.count++
+	name := "finding " + strconv.Itoa(idx)
+	if path != "" {
+		name += " (" + path + ")"
+	}
+	if format == "" {
+		d.fail(el.start, problemf(ErrNotFinding, "%s: %s", name, notFindingMessage))
+		return
+	}
+	raw := d.data[el.start:el.end]
+	if size := compactSize(raw, MaxFindingSize); size > MaxFindingSize {
+		d.fail(el.start, problemf(ErrTooLarge, "%s%s: %d bytes, over the %d-byte (240 KB) limit for one finding", name, d.quotedID(el, format), size, MaxFindingSize))
+		return
+	}
+	f, resource, ferr := decodeFinding(format, raw)
+	if ferr != nil {
+		off := el.start
+		if ferr.off >= 0 {
+			off += ferr.off
+		}
+		d.fail(off, problemf(ErrNotFinding, "%s: %s", name, ferr.msg))
+		return
+	}
+	f.ActionName = actionName
+	if event == nil {
+		event = envelope(f, resource)
+	}
+	d.items = append(d.items, Item{Finding: f, Event: event, Source: d.source, Line: d.lines.line(el.start), Index: idx})
+}
+
+// quotedID returns ` Id "…"` (or metadata.uid) for naming an oversized finding.
+func (d *decoder) quotedID(el span, format Format) string {
+	ms := members(d.data, el)
+	key, field := "Id", "Id"
+	if format == FormatOCSF {
+		md, ok := lookup(ms, "metadata")
+		if !ok || d.data[md.start] != '{' {
+			return ""
+		}
+		ms, key, field = members(d.data, md), "uid", "metadata.uid"
+	}
+	v, ok := lookup(ms, key)
+	if !ok || d.data[v.start] != '"' {
+		return ""
+	}
+	return " " + field + " " + strconv.Quote(d.unquote(v))
+}
+
+// unquote decodes the valid JSON string literal at v.
+func (d *decoder) unquote(v span) string {
+	var s string
+	if err := json.Unmarshal(d.data[v.start:v.end], &s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// stringOr returns the member's string value quoted, or alt.
+func (d *decoder) stringOr(ms []member, key, alt string) string {
+	v, ok := lookup(ms, key)
+	if !ok || d.data[v.start] != '"' {
+		return alt
+	}
+	return strconv.Quote(d.unquote(v))
+}
+
+// prefix turns a document path into a message prefix.
+func prefix(path string) string {
+	if path == "" {
+		return ""
+	}
+	return path + ": "
+}
+
+// dot separates path components ("[2]" + ".detail…"); nothing at the start.
+func dot(path string) string {
+	if path == "" {
+		return ""
+	}
+	return "."
+}
+
+// compactSize returns the size of the JSON value raw without insignificant
+// whitespace, the size AWS counts. It only counts when raw itself is over
+// limit, since whitespace can only make it smaller.
+func compactSize(raw []byte, limit int) int {
+	if len(raw) <= limit {
+		return len(raw)
+	}
+	n := 0
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			n++
+			if c == '\\' && i+1 < len(raw) {
+				i++
+				n++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+			n++
+		case !isSpace(c):
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,156 @@
+package finding
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The functions in this file walk JSON that valueEnd has already accepted, so
+// they skip the grammar checks and never fail.
+
+// span is a half-open byte range [start, end) of the input.
+type span struct{ start, end int }
+
+// skipValue returns the offset just past the valid JSON value at data[i].
+func skipValue(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				i = skipString(data, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	default: // number or literal: runs until a delimiter
+		for i < len(data) {
+			switch c := data[i]; {
+			case c == ',' || c == '}' || c == ']' || isSpace(c):
+				return i
+			}
+			i++
+		}
+		return i
+	}
+}
+
+// skipString returns the offset just past the valid string literal at data[i].
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// member is one name/value pair of a JSON object.
+type member struct {
+	key   []byte // the raw key literal without its quotes (escapes not decoded)
+	value span
+}
+
+// name returns the decoded key.
+func (m member) name() string {
+	if bytes.IndexByte(m.key, '\\') < 0 {
+		return string(m.key)
+	}
+	var s string
+	quoted := make([]byte, 0, len(m.key)+2)
+	quoted = append(append(append(quoted, '"'), m.key...), '"')
+	if json.Unmarshal(quoted, &s) != nil {
+		return string(m.key)
+	}
+	return s
+}
+
+// is reports whether the decoded key equals name exactly (case-sensitive, as
+// EventBridge compares field names).
+func (m member) is(name string) bool {
+	if bytes.IndexByte(m.key, '\\') < 0 {
+		return string(m.key) == name
+	}
+	return m.name() == name
+}
+
+// members lists the members of the valid JSON object at data[obj.start:obj.end].
+func members(data []byte, obj span) []member {
+	var out []member
+	i := skipSpace(data, obj.start+1)
+	for i < obj.end && data[i] == '"' {
+		keyEnd := skipString(data, i)
+		key := data[i+1 : keyEnd-1]
+		i = skipSpace(data, keyEnd)
+		i = skipSpace(data, i+1) // past ':'
+		valEnd := skipValue(data, i)
+		out = append(out, member{key: key, value: span{i, valEnd}})
+		i = skipSpace(data, valEnd)
+		if i < obj.end && data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return out
+}
+
+// lookup returns the value of the last member called name (the one
+// encoding/json would keep when a key repeats).
+func lookup(ms []member, name string) (span, bool) {
+	for k := len(ms) - 1; k >= 0; k-- {
+		if ms[k].is(name) {
+			return ms[k].value, true
+		}
+	}
+	return span{}, false
+}
+
+// has reports whether the object has a member called name.
+func has(ms []member, name string) bool {
+	_, ok := lookup(ms, name)
+	return ok
+}
+
+// elements lists the elements of the valid JSON array at data[arr.start:arr.end].
+func elements(data []byte, arr span) []span {
+	var out []span
+	i := skipSpace(data, arr.start+1)
+	for i < arr.end && data[i] != ']' {
+		end := skipValue(data, i)
+		out = append(out, span{i, end})
+		i = skipSpace(data, end)
+		if i < arr.end && data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return out
+}
+
+// kindOf names the JSON type of the valid value starting at data[i].
+func kindOf(data []byte, i int) string {
+	switch data[i] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}

@@ -1,0 +1,92 @@
+package backlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// CustomValue is the value of one custom field: a text, a number, or a
+// list of them (the item IDs of a multiple-choice list field). In the
+// request each element becomes one customField_{id} parameter, which is how
+// Backlog takes several items of a list field.
+type CustomValue []string
+
+// UnmarshalJSON accepts a string, a number or an array of strings and
+// numbers. The YAML decoder reaches it through JSON too.
+func (v *CustomValue) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			return fmt.Errorf("custom field value: %w", err)
+		}
+		out := make(CustomValue, 0, len(items))
+		for i, item := range items {
+			s, err := scalar(item)
+			if err != nil {
+				return fmt.Errorf("custom field value [%d]: %w", i, err)
+			}
+			out = append(out, s)
+		}
+		*v = out
+		return nil
+	}
+	s, err := scalar(data)
+	if err != nil {
+		return fmt.Errorf("custom field value: %w", err)
+	}
+	*v = CustomValue{s}
+	return nil
+}
+
+// scalar reads a JSON string or number as the text Backlog expects.
+func scalar(data []byte) (string, error) {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return "", errors.New("has no value")
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err == nil {
+		return s, nil
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err == nil {
+		if i, err := strconv.ParseInt(n.String(), 10, 64); err == nil {
+			return strconv.FormatInt(i, 10), nil
+		}
+		if f, err := strconv.ParseFloat(n.String(), 64); err == nil {
+			return strconv.FormatFloat(f, 'f', -1, 64), nil
+		}
+	}
+	return "", errors.New("want a text, a number or a list of them")
+}
+
+// customFieldParams returns the form parameters of the custom fields, in
+// the order of their IDs.
+func customFieldParams(fields map[string]CustomValue) [][2]string {
+	ids := make([]string, 0, len(fields))
+	for id := range fields {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, _ := strconv.ParseInt(ids[i], 10, 64)
+		b, _ := strconv.ParseInt(ids[j], 10, 64)
+		return a < b
+	})
+	var out [][2]string
+	for _, id := range ids {
+		key := id
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			key = strconv.FormatInt(n, 10) // "0123" names field 123
+		}
+		for _, value := range fields[id] {
+			out = append(out, [2]string{"customField_" + key, value})
+		}
+	}
+	return out
+}

@@ -1,0 +1,20 @@
+// Package destinations holds the one list of destination types this
+// binary knows. A new destination is one package under internal/notify
+// and one line here.
+package destinations
+
+import (
+	"github.com/hubrelay/hubrelay/internal/notify"
+	"github.com/hubrelay/hubrelay/internal/notify/file"
+	"github.com/hubrelay/hubrelay/internal/notify/stdout"
+)
+
+// Registry returns a new Registry of every destination type. The program
+// calls it once while wiring; the config package checks settings with it
+// and the queue builds Notifiers from it.
+func Registry() *notify.Registry {
+	r := notify.NewRegistry()
+	r.Register("file", notify.Typed(file.New))
+	r.Register("stdout", notify.Typed(stdout.New))
+	return r
+}

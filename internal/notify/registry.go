@@ -1,0 +1,122 @@
+package notify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Decoder decodes one destination's settings into a typed config. The
+// config package's per-destination settings implement it with strict
+// decoding (unknown fields are errors) and errors that name FILE:LINE:COL.
+type Decoder interface {
+	// Decode decodes the settings into v, a pointer to a config struct.
+	Decode(v any) error
+}
+
+// Factory builds the Notifier for one configured destination called name
+// from its settings. In a CheckOnly env it decodes and validates and
+// returns (nil, nil) without building anything. Use Typed to make one from
+// a typed constructor; a Factory must be safe to call concurrently.
+type Factory func(name string, dec Decoder, env Env) (Notifier, error)
+
+// Registry maps each destination type name of the config file ("slack",
+// "file", ...) to its Factory. Package destinations holds the one list;
+// nothing registers itself.
+//
+// Register is called while the program is wired; every method is safe for
+// concurrent use.
+type Registry struct {
+	mu        sync.RWMutex
+	factories map[string]Factory
+}
+
+// NewRegistry returns an empty Registry.
+func NewRegistry() *Registry {
+	return &Registry{factories: map[string]Factory{}}
+}
+
+// Register adds destination type typ. Registering an empty name, a nil
+// Factory or a name twice is a programming error in the destinations list
+// and panics, as http.ServeMux.Handle does.
+func (r *Registry) Register(typ string, f Factory) {
+	if typ == "" || strings.TrimSpace(typ) != typ {
+		panic(fmt.Sprintf("notify: register: invalid destination type name %q", typ))
+	}
+	if f == nil {
+		panic(fmt.Sprintf("notify: register %q: nil factory", typ))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.factories[typ]; dup {
+		panic(fmt.Sprintf("notify: register %q: registered twice", typ))
+	}
+	r.factories[typ] = f
+}
+
+// Types returns the registered type names, sorted.
+func (r *Registry) Types() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	types := make([]string, 0, len(r.factories))
+	for typ := range r.factories {
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	return types
+}
+
+// Check decodes and validates a destination's settings without building
+// it; the config package calls it while loading. The error names the
+// type; the Decoder's errors name the file position.
+func (r *Registry) Check(typ string, dec Decoder) error {
+	f, err := r.factory(typ)
+	if err != nil {
+		return err
+	}
+	if _, err := f("", dec, Env{checkOnly: true}); err != nil {
+		return fmt.Errorf("%s: %w", typ, err)
+	}
+	return nil
+}
+
+// New builds the Notifier for the destination called name of type typ.
+// env is completed with WithDefaults. The returned Notifier validates each
+// Message, recovers a panicking destination into a permanent error, and
+// scrubs returned errors with env.Redactor once more; it implements
+// io.Closer and closes the destination's Notifier when that is an
+// io.Closer.
+func (r *Registry) New(typ, name string, dec Decoder, env Env) (Notifier, error) {
+	if name == "" {
+		return nil, fmt.Errorf("%s: destination name is empty", typ)
+	}
+	f, err := r.factory(typ)
+	if err != nil {
+		return nil, fmt.Errorf("destination %q: %w", name, err)
+	}
+	env = env.WithDefaults()
+	env.checkOnly = false
+	n, err := f(name, dec, env)
+	if err != nil {
+		return nil, env.Redactor.Error(fmt.Errorf("destination %q (%s): %w", name, typ, err))
+	}
+	if n == nil {
+		return nil, fmt.Errorf("destination %q (%s): factory returned no notifier", name, typ)
+	}
+	return &guarded{name: name, typ: typ, next: n, red: env.Redactor, log: env.Redactor.Logger(env.Logger)}, nil
+}
+
+func (r *Registry) factory(typ string) (Factory, error) {
+	r.mu.RLock()
+	f, ok := r.factories[typ]
+	r.mu.RUnlock()
+	if ok {
+		return f, nil
+	}
+	types := r.Types()
+	if len(types) == 0 {
+		return nil, fmt.Errorf("unknown destination type %q: no types are registered", typ)
+	}
+	return nil, fmt.Errorf("unknown destination type %q (known: %s)", typ, strings.Join(types, ", "))
+}

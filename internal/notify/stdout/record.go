@@ -1,0 +1,110 @@
+package stdout
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/hubrelay/hubrelay/internal/finding"
+	"github.com/hubrelay/hubrelay/internal/notify"
+)
+
+// Record is the JSON object written for one message. A single-finding
+// message fills the finding fields; a digest fills group_key, total and
+// finding_ids. Empty fields are left out. Field names are stable: scripts
+// read them.
+type Record struct {
+	Time        string      `json:"time"`
+	Kind        notify.Kind `json:"kind"`
+	Route       string      `json:"route,omitempty"`
+	Destination string      `json:"destination,omitempty"`
+	Key         string      `json:"key,omitempty"`
+
+	FindingID   string   `json:"finding_id,omitempty"`
+	Title       string   `json:"title,omitempty"`
+	Severity    string   `json:"severity,omitempty"`
+	Account     string   `json:"account,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	Product     string   `json:"product,omitempty"`
+	ResourceIDs []string `json:"resource_ids,omitempty"`
+	Compliance  string   `json:"compliance,omitempty"`
+	Workflow    string   `json:"workflow,omitempty"`
+	RecordState string   `json:"record_state,omitempty"`
+	ConsoleURL  string   `json:"console_url,omitempty"`
+
+	GroupKey   string   `json:"group_key,omitempty"`
+	Total      int      `json:"total,omitempty"`
+	FindingIDs []string `json:"finding_ids,omitempty"`
+}
+
+// NewRecord builds the record of m, written at the time at. region is the
+// Security Hub aggregation region the console link opens in (empty: the
+// finding's own region). Pure: the same arguments give the same record.
+// m must be valid (notify.Message.Validate).
+func NewRecord(m *notify.Message, at time.Time, region string) Record {
+	rec := Record{
+		Time:        at.Format(time.RFC3339Nano),
+		Kind:        m.Kind,
+		Route:       m.Route,
+		Destination: m.Destination,
+		Key:         m.Key,
+	}
+	if f := m.Finding; f != nil {
+		rec.FindingID = f.ID
+		rec.Title = f.Title
+		rec.Severity = f.Severity.Label
+		rec.Account = f.AccountID
+		rec.Region = f.Region
+		rec.Product = product(f)
+		rec.ResourceIDs = resourceIDs(f)
+		rec.Compliance = f.Compliance.Status
+		rec.Workflow = f.Workflow
+		rec.RecordState = f.RecordState
+		rec.ConsoleURL = finding.ConsoleURL(f, region)
+	}
+	if d := m.Digest; d != nil {
+		rec.GroupKey = d.GroupKey
+		rec.Total = d.Total
+		rec.FindingIDs = make([]string, 0, len(d.Findings))
+		for _, f := range d.Findings {
+			rec.FindingIDs = append(rec.FindingIDs, f.ID)
+		}
+	}
+	return rec
+}
+
+func product(f *finding.Finding) string {
+	if f.ProductName != "" {
+		return f.ProductName
+	}
+	return f.ProductARN
+}
+
+func resourceIDs(f *finding.Finding) []string {
+	if len(f.Resources) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(f.Resources))
+	for _, r := range f.Resources {
+		if r.ID != "" {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// Marshal encodes rec as one line of JSON ending in a newline, or, when
+// pretty, as an indented object followed by a newline. HTML characters are
+// not escaped, so titles read as written.
+func Marshal(rec Record, pretty bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if pretty {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(rec); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

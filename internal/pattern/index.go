@@ -1,0 +1,324 @@
+package pattern
+
+import (
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// setIndex is the compiled, immutable matching structure of one Set
+// snapshot. Every distinct (path, set of matchers) of every clause is a
+// predicate; predicates share matchers and value lookups through a trie of
+// event paths, and each clause is checked only when its rarest required
+// predicate is hit.
+type setIndex struct {
+	root    *pathNode
+	npreds  int
+	nkeys   int
+	hasDate bool
+
+	clauses    []setClause
+	anchored   [][]int32 // predicate → clauses whose anchor it is
+	unanchored []int32   // clauses with no required predicate (only absences)
+
+	pool sync.Pool // *setScratch sized for this index
+}
+
+// setClause is one clause of one pattern, in predicate form.
+type setClause struct {
+	key    int32
+	fields []setField // required fields first
+}
+
+// setField is a clause field: pred is the predicate of its positive
+// matchers (-1 if it has none), presence is the "any leaf at this path"
+// predicate used to check absence (-1 if absence is not an alternative).
+type setField struct {
+	pred, presence int32
+}
+
+// pathNode is a node of the trie of event paths that patterns use.
+type pathNode struct {
+	names    []string // child keys, parallel to kids (for small nodes)
+	kids     []*pathNode
+	children map[string]*pathNode // for nodes with many children
+	values   *valueIndex          // conditions on leaf values at this path, or nil
+}
+
+// child returns the child for an event key, or nil.
+func (n *pathNode) child(key []byte) *pathNode {
+	if n.children != nil {
+		return n.children[string(key)]
+	}
+	for i, name := range n.names {
+		if len(name) == len(key) && name == string(key) {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
+
+const mapChildrenAbove = 8
+
+// valueIndex holds every distinct matcher used at one path, organised for
+// lookup by value. Each lookup yields the predicates that the value hits.
+type valueIndex struct {
+	exactString map[string][]int32
+	exactIP     map[netip.Addr][]int32
+	exactNumber map[int64][]int32  // comparable form
+	exactLit    map[string][]int32 // number literal text
+	literal     [3][]int32         // true, false, null
+
+	prefix, suffix         lengthGroups
+	prefixFold, suffixFold lengthGroups
+	equalsFold             map[string][]int32
+
+	scanned []scannedMatcher // matchers evaluated one by one
+	anyNum  bool             // some matcher needs the comparable number
+}
+
+// lengthGroups finds prefixes (or suffixes) of a value by one hash lookup
+// per distinct pattern length.
+type lengthGroups struct {
+	lengths []int // ascending
+	byLen   map[int]map[string][]int32
+}
+
+func (g *lengthGroups) add(s string, preds []int32) {
+	if g.byLen == nil {
+		g.byLen = map[int]map[string][]int32{}
+	}
+	m := g.byLen[len(s)]
+	if m == nil {
+		m = map[string][]int32{}
+		g.byLen[len(s)] = m
+		g.lengths = append(g.lengths, len(s))
+		sort.Ints(g.lengths)
+	}
+	m[s] = mergePreds(m[s], preds)
+}
+
+type scannedMatcher struct {
+	m     *matcher
+	preds []int32
+}
+
+func mergePreds(a, b []int32) []int32 {
+	for _, p := range b {
+		if !slices.Contains(a, p) {
+			a = append(a, p)
+		}
+	}
+	return a
+}
+
+// indexBuilder accumulates predicates and matchers while a snapshot is
+// compiled.
+type indexBuilder struct {
+	ix       *setIndex
+	predIDs  map[string]int32
+	predUses []int // clauses that require each predicate
+	// matchersAt collects, per trie node, each distinct matcher and the
+	// predicates that contain it.
+	matchersAt map[*pathNode]map[string]*scannedMatcher
+	order      map[*pathNode][]string // matcher keys in first-seen order
+}
+
+func buildSetIndex(entries []setEntry, nkeys int) *setIndex {
+	b := &indexBuilder{
+		ix:         &setIndex{root: &pathNode{}, nkeys: nkeys},
+		predIDs:    map[string]int32{},
+		matchersAt: map[*pathNode]map[string]*scannedMatcher{},
+		order:      map[*pathNode][]string{},
+	}
+	seen := map[[2]any]bool{}
+	for _, e := range entries {
+		k := [2]any{e.key, e.pattern}
+		if seen[k] {
+			continue // the same pattern added twice under one key
+		}
+		seen[k] = true
+		if e.pattern.hasDate {
+			b.ix.hasDate = true
+		}
+		for i := range e.pattern.clauses {
+			b.addClause(e.key, &e.pattern.clauses[i])
+		}
+	}
+	b.finish()
+	ix := b.ix
+	ix.pool.New = func() any { return newSetScratch(ix) }
+	return ix
+}
+
+func (b *indexBuilder) addClause(key int32, c *andClause) {
+	sc := setClause{key: key}
+	var optional []setField
+	for i := range c.fields {
+		f := &c.fields[i]
+		sf := setField{pred: -1, presence: -1}
+		if len(f.matchers) > 0 {
+			sf.pred = b.predicate(f.path, f.matchers)
+		}
+		if f.absent {
+			sf.presence = b.predicate(f.path, []*matcher{{op: opExists}})
+			optional = append(optional, sf)
+			continue
+		}
+		sc.fields = append(sc.fields, sf)
+		b.predUses[sf.pred]++
+	}
+	sc.fields = append(sc.fields, optional...)
+	b.ix.clauses = append(b.ix.clauses, sc)
+}
+
+// predicate returns the id of the predicate "a leaf at path satisfies one
+// of ms", creating it (and registering its matchers in the trie) if new.
+func (b *indexBuilder) predicate(path []string, ms []*matcher) int32 {
+	keys := make([]string, len(ms))
+	for i, m := range ms {
+		keys[i] = m.key()
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	id := strings.Join(path, "\x00") + "\x01" + strings.Join(keys, "\x02")
+	if p, ok := b.predIDs[id]; ok {
+		return p
+	}
+	p := int32(b.ix.npreds)
+	b.ix.npreds++
+	b.predIDs[id] = p
+	b.predUses = append(b.predUses, 0)
+	node := b.node(path)
+	at := b.matchersAt[node]
+	if at == nil {
+		at = map[string]*scannedMatcher{}
+		b.matchersAt[node] = at
+	}
+	for i, m := range ms {
+		k := m.key()
+		if i > 0 && slices.Contains(keysOf(ms[:i]), k) {
+			continue
+		}
+		sm := at[k]
+		if sm == nil {
+			sm = &scannedMatcher{m: m}
+			at[k] = sm
+			b.order[node] = append(b.order[node], k)
+		}
+		sm.preds = mergePreds(sm.preds, []int32{p})
+	}
+	return p
+}
+
+func keysOf(ms []*matcher) []string {
+	ks := make([]string, len(ms))
+	for i, m := range ms {
+		ks[i] = m.key()
+	}
+	return ks
+}
+
+func (b *indexBuilder) node(path []string) *pathNode {
+	n := b.ix.root
+	for _, name := range path {
+		next := n.child([]byte(name))
+		if next == nil {
+			next = &pathNode{}
+			n.names = append(n.names, name)
+			n.kids = append(n.kids, next)
+			if n.children != nil || len(n.names) > mapChildrenAbove {
+				if n.children == nil {
+					n.children = map[string]*pathNode{}
+					for i, nm := range n.names {
+						n.children[nm] = n.kids[i]
+					}
+				}
+				n.children[name] = next
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// finish builds the value indexes and chooses each clause's anchor: the
+// required predicate used by the fewest clauses.
+func (b *indexBuilder) finish() {
+	for node, at := range b.matchersAt {
+		vi := &valueIndex{}
+		for _, k := range b.order[node] {
+			vi.add(at[k])
+		}
+		node.values = vi
+	}
+	ix := b.ix
+	ix.anchored = make([][]int32, ix.npreds)
+	for ci := range ix.clauses {
+		c := &ix.clauses[ci]
+		anchor := int32(-1)
+		for _, f := range c.fields {
+			if f.presence >= 0 {
+				break // optional fields follow the required ones
+			}
+			if anchor < 0 || b.predUses[f.pred] < b.predUses[anchor] {
+				anchor = f.pred
+			}
+		}
+		if anchor < 0 {
+			ix.unanchored = append(ix.unanchored, int32(ci))
+			continue
+		}
+		ix.anchored[anchor] = append(ix.anchored[anchor], int32(ci))
+	}
+}
+
+// add files one distinct matcher under the lookup structure that serves it.
+func (vi *valueIndex) add(sm *scannedMatcher) {
+	m := sm.m
+	switch m.op {
+	case opExactString:
+		if vi.exactString == nil {
+			vi.exactString = map[string][]int32{}
+		}
+		vi.exactString[m.str] = mergePreds(vi.exactString[m.str], sm.preds)
+		if m.isIP {
+			if vi.exactIP == nil {
+				vi.exactIP = map[netip.Addr][]int32{}
+			}
+			vi.exactIP[m.ip] = mergePreds(vi.exactIP[m.ip], sm.preds)
+		}
+	case opExactNumber:
+		if m.numOK {
+			if vi.exactNumber == nil {
+				vi.exactNumber = map[int64][]int32{}
+			}
+			vi.exactNumber[m.num] = mergePreds(vi.exactNumber[m.num], sm.preds)
+			vi.anyNum = true
+		}
+		if vi.exactLit == nil {
+			vi.exactLit = map[string][]int32{}
+		}
+		vi.exactLit[m.lit] = mergePreds(vi.exactLit[m.lit], sm.preds)
+	case opExactLiteral:
+		i := map[string]int{"true": 0, "false": 1, "null": 2}[m.lit]
+		vi.literal[i] = mergePreds(vi.literal[i], sm.preds)
+	case opPrefix:
+		vi.prefix.add(m.str, sm.preds)
+	case opSuffix:
+		vi.suffix.add(m.str, sm.preds)
+	case opPrefixFold:
+		vi.prefixFold.add(m.str, sm.preds)
+	case opSuffixFold:
+		vi.suffixFold.add(m.str, sm.preds)
+	case opEqualsFold:
+		if vi.equalsFold == nil {
+			vi.equalsFold = map[string][]int32{}
+		}
+		vi.equalsFold[m.str] = mergePreds(vi.equalsFold[m.str], sm.preds)
+	default:
+		vi.scanned = append(vi.scanned, *sm)
+	}
+}

@@ -1,0 +1,164 @@
+package pattern
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// eval finds the predicates that the leaf value v hits and records them in
+// context ctx. It must agree with matcher.match for every matcher filed in
+// vi; the differential tests hold it to that.
+func (vi *valueIndex) eval(v *eventValue, sc *setScratch, ctx int32, now time.Time) {
+	switch v.kind {
+	case vString:
+		if vi.exactString != nil {
+			if ps, ok := vi.exactString[string(v.raw)]; ok {
+				sc.hitAll(ps, ctx)
+			}
+		}
+		if vi.exactIP != nil {
+			if a, ok := v.addr(); ok {
+				sc.hitAll(vi.exactIP[a], ctx)
+			}
+		}
+		vi.prefix.hitPrefixes(v.raw, sc, ctx)
+		vi.suffix.hitSuffixes(v.raw, sc, ctx)
+		if vi.prefixFold.byLen != nil || vi.suffixFold.byLen != nil || vi.equalsFold != nil {
+			f := v.fold()
+			vi.prefixFold.hitPrefixes(f, sc, ctx)
+			vi.suffixFold.hitSuffixes(f, sc, ctx)
+			if vi.equalsFold != nil {
+				if ps, ok := vi.equalsFold[string(f)]; ok {
+					sc.hitAll(ps, ctx)
+				}
+			}
+		}
+	case vNumber:
+		if vi.anyNum {
+			if n, ok := v.number(); ok {
+				sc.hitAll(vi.exactNumber[n], ctx)
+			}
+		}
+		if vi.exactLit != nil {
+			if ps, ok := vi.exactLit[string(v.raw)]; ok {
+				sc.hitAll(ps, ctx)
+			}
+		}
+	case vTrue:
+		sc.hitAll(vi.literal[0], ctx)
+	case vFalse:
+		sc.hitAll(vi.literal[1], ctx)
+	case vNull:
+		sc.hitAll(vi.literal[2], ctx)
+	}
+	for i := range vi.scanned {
+		if vi.scanned[i].m.match(v, now) {
+			sc.hitAll(vi.scanned[i].preds, ctx)
+		}
+	}
+}
+
+func (g *lengthGroups) hitPrefixes(v []byte, sc *setScratch, ctx int32) {
+	for _, n := range g.lengths {
+		if n > len(v) {
+			return
+		}
+		if ps, ok := g.byLen[n][string(v[:n])]; ok {
+			sc.hitAll(ps, ctx)
+		}
+	}
+}
+
+func (g *lengthGroups) hitSuffixes(v []byte, sc *setScratch, ctx int32) {
+	for _, n := range g.lengths {
+		if n > len(v) {
+			return
+		}
+		if ps, ok := g.byLen[n][string(v[len(v)-n:])]; ok {
+			sc.hitAll(ps, ctx)
+		}
+	}
+}
+
+// match scans the event, then checks the clauses anchored on the predicates
+// it hit. It returns the matching key indexes in ascending order; the slice
+// belongs to sc.
+func (ix *setIndex) match(event []byte, now time.Time, sc *setScratch) ([]int32, error) {
+	s := eventScanner{data: event, sc: sc, now: now}
+	if err := s.scan(ix.root); err != nil {
+		return nil, fmt.Errorf("pattern: event: %w", err)
+	}
+	for _, p := range sc.touched {
+		for _, ci := range ix.anchored[p] {
+			ix.tryClause(ci, sc)
+		}
+	}
+	for _, ci := range ix.unanchored {
+		ix.tryClause(ci, sc)
+	}
+	slices.Sort(sc.matched)
+	return sc.matched, nil
+}
+
+func (ix *setIndex) tryClause(ci int32, sc *setScratch) {
+	c := &ix.clauses[ci]
+	if sc.keySeen[c.key] {
+		return
+	}
+	for _, f := range c.fields {
+		if f.presence >= 0 {
+			break
+		}
+		if sc.predHead[f.pred] < 0 {
+			return
+		}
+	}
+	sc.chosen = sc.chosen[:0]
+	sc.absent = sc.absent[:0]
+	if sc.assign(c.fields) {
+		sc.keySeen[c.key] = true
+		sc.matched = append(sc.matched, c.key)
+	}
+}
+
+// assign searches for one hit per field, pairwise array-consistent, with
+// fields that may be absent checked against the choice at the end.
+func (sc *setScratch) assign(fields []setField) bool {
+	if len(fields) == 0 {
+		return sc.absencesHold()
+	}
+	f := fields[0]
+	if f.pred >= 0 {
+		for h := sc.predHead[f.pred]; h >= 0; h = sc.hits[h].next {
+			ctx := sc.hits[h].ctx
+			if !sc.consistentWithChosen(ctx) {
+				continue
+			}
+			sc.chosen = append(sc.chosen, ctx)
+			if sc.assign(fields[1:]) {
+				return true
+			}
+			sc.chosen = sc.chosen[:len(sc.chosen)-1]
+		}
+	}
+	if f.presence >= 0 {
+		sc.absent = append(sc.absent, f.presence)
+		if sc.assign(fields[1:]) {
+			return true
+		}
+		sc.absent = sc.absent[:len(sc.absent)-1]
+	}
+	return false
+}
+
+func (sc *setScratch) absencesHold() bool {
+	for _, p := range sc.absent {
+		for h := sc.predHead[p]; h >= 0; h = sc.hits[h].next {
+			if sc.consistentWithChosen(sc.hits[h].ctx) {
+				return false
+			}
+		}
+	}
+	return true
+}
