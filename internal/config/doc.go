@@ -26,9 +26,11 @@
 // Any string value may contain ${env:NAME} (an environment variable, which must
 // be set and non-empty) or ${file:PATH} (a file's content with one trailing
 // newline removed; a relative PATH is relative to the config file's directory).
-// "$${" writes a literal "${". Inside a flow collection ({...} or [...]) a
-// reference must be quoted: api_key: "${env:KEY}". Resolved values are
-// returned by (*Config).Secrets and never appear in an error or warning.
+// "$${" writes a literal "${". A reference may stand unquoted even inside a
+// flow collection, where YAML itself would refuse "${" (api_key: ${env:KEY}
+// in {...}): references are masked with same-length placeholders before
+// parsing, so positions do not move. Resolved values are returned by
+// (*Config).Secrets and never appear in an error or warning.
 //
 // # Defaults and decisions
 //

@@ -30,9 +30,9 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`t.yaml:1:9: invalid YAML: sequence end token ']' not found`},
 		},
 		{
-			name: "unquoted reference inside a flow mapping",
-			src:  "sources:\n  http: {api_key: ${env:KEY}}\n",
-			want: []string{`t.yaml:2:20: invalid YAML: ',' or '}' must be specified (inside {...} or [...] a secret reference must be quoted: "${env:NAME}")`},
+			name: "shell-style reference inside a flow mapping",
+			src:  "sources:\n  http: {api_key: ${KEY}}\n",
+			want: []string{`t.yaml:2:20: invalid YAML: ',' or '}' must be specified (inside {...} or [...], quote a value that starts with "${"; secret references are written ${env:NAME} or ${file:PATH})`},
 		},
 		{
 			name: "two documents",

@@ -333,4 +333,3 @@ func validName(s string) bool {
 }
 
 const nameRule = "use letters, digits, '-', '_' and '.' (starting with a letter or digit), at most 100 characters"
-

@@ -43,9 +43,20 @@ func mustParse(t *testing.T, src string, opts ...Option) *Config {
 	return cfg
 }
 
+// equalLines compares got with want line by line. A want line ending in "…"
+// only has to be a prefix: messages written by the pattern compiler are
+// checked up to the position and the path inside the pattern.
 func equalLines(t *testing.T, got, want []string) {
 	t.Helper()
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+	same := len(got) == len(want)
+	for i := 0; same && i < len(got); i++ {
+		if prefix, ok := strings.CutSuffix(want[i], "…"); ok {
+			same = strings.HasPrefix(got[i], prefix)
+		} else {
+			same = got[i] == want[i]
+		}
+	}
+	if !same {
 		t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }

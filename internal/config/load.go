@@ -29,10 +29,10 @@ func Load(path string, opts ...Option) (*Config, error) {
 // safe to call from several goroutines.
 func Parse(name string, data []byte, opts ...Option) (*Config, error) {
 	l := &loader{
-		file:      name,
-		dir:       filepath.Dir(name),
-		src:       newSourceText(data),
-		opts:      newOptions(opts),
+		file:       name,
+		dir:        filepath.Dir(name),
+		src:        newSourceText(data),
+		opts:       newOptions(opts),
 		rewritten:  make(map[*ast.StringNode]bool),
 		unresolved: make(map[*ast.StringNode]bool),
 	}
@@ -59,6 +59,9 @@ type loader struct {
 	// unresolved holds strings with a secret reference that failed; their
 	// problem is already reported, so they are not checked further.
 	unresolved map[*ast.StringNode]bool
+	// mask maps the placeholders parse put in for secret references back
+	// to the references.
+	mask *refMask
 }
 
 func (l *loader) load(data []byte) *Config {
@@ -83,7 +86,9 @@ func (l *loader) parse(data []byte) (root ast.Node) {
 			l.errorAt(Position{File: l.file, Line: 1, Column: 1}, "cannot parse YAML: the parser failed on this input")
 		}
 	}()
-	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+	masked, mask := maskReferences(data)
+	l.mask = mask
+	file, err := parser.ParseBytes(masked, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		l.syntaxError(err)
 		return nil
@@ -111,9 +116,9 @@ func (l *loader) syntaxError(err error) {
 	}
 	tk := yerr.GetToken()
 	pos := l.position(tk.Position.Line, tk.Position.Column)
-	msg := "invalid YAML: " + yerr.GetMessage()
+	msg := "invalid YAML: " + l.mask.restore(yerr.GetMessage())
 	if line := l.src.line(pos.Line); strings.Contains(line, "${") && strings.ContainsAny(line, "{[") {
-		msg += ` (inside {...} or [...] a secret reference must be quoted: "${env:NAME}")`
+		msg += ` (inside {...} or [...], quote a value that starts with "${"; secret references are written ${env:NAME} or ${file:PATH})`
 	}
 	l.errorAt(pos, "%s", msg)
 }

@@ -90,6 +90,9 @@ func (l *loader) decodeMatch(o *object, path string) (Match, bool) {
 func (l *loader) matchDocument(node ast.Node, where string) *jsonValue {
 	switch node.(type) {
 	case *ast.StringNode, *ast.LiteralNode:
+		if _, ok := l.stringValue(node, where); !ok {
+			return nil // a secret reference in it failed, already reported
+		}
 		text, _ := scalarText(node)
 		at := l.offsetMapper(node)
 		doc, err := jsonFromText(text, at)

@@ -17,46 +17,46 @@ func TestPatternErrorPositions(t *testing.T) {
 			name: "YAML block pattern",
 			src: "routes:\n  - name: a\n    pattern:\n      source: [aws.securityhub]\n      detail:\n        findings:\n" +
 				"          Severity:\n            Label: [{prefix: 3}]\n    to: [d]\n",
-			want: []string{`t.yaml:10:21: routes[0].pattern: detail.findings.Severity.Label[0]: prefix wants a string or {"equals-ignore-case": string}, got 3`},
+			want: []string{`t.yaml:10:21: routes[0].pattern: detail.findings.Severity.Label[0]: …`},
 		},
 		{
 			name: "literal block JSON",
 			src:  "routes:\n  - name: b\n    pattern: |\n      {\"detail\": {\"findings\": {\"Severity\": {\"Label\": [{\"wildcard\": 5}]}}}}\n    to: [d]\n",
-			want: []string{`t.yaml:6:55: routes[0].pattern: detail.findings.Severity.Label[0]: wildcard wants a string, got 5`},
+			want: []string{`t.yaml:6:55: routes[0].pattern: detail.findings.Severity.Label[0]: …`},
 		},
 		{
 			name: "multi-line literal block JSON",
 			src: "routes:\n  - name: b\n    pattern: |\n      {\n        \"source\": [\"aws.securityhub\"],\n" +
 				"        \"detail-type\": \"Security Hub Findings - Imported\"\n      }\n    to: [d]\n",
-			want: []string{`t.yaml:8:24: routes[0].pattern: detail-type: must be an object or an array of values to match, got "Security Hub Findings - Imported"`},
+			want: []string{`t.yaml:8:24: routes[0].pattern: detail-type: …`},
 		},
 		{
 			name: "single-quoted JSON maps columns, double-quoted with escapes points at the string",
 			src: "routes:\n  - name: h\n    pattern: '{\"source\": [{\"prefix\": 1}]}'\n    to: [d]\n" +
 				"  - name: i\n    pattern: \"{\\\"source\\\": [{\\\"prefix\\\": 1}]}\"\n    to: [d]\n",
 			want: []string{
-				`t.yaml:5:27: routes[0].pattern: source[0]: prefix wants a string or {"equals-ignore-case": string}, got 1`,
-				`t.yaml:8:14: routes[1].pattern: source[0]: prefix wants a string or {"equals-ignore-case": string}, got 1`,
+				`t.yaml:5:27: routes[0].pattern: source[0]: …`,
+				`t.yaml:8:14: routes[1].pattern: source[0]: …`,
 			},
 		},
 		{
 			name: "filters",
 			src:  "routes:\n  - name: c\n    filters:\n      CreatedAt: [{DateRange: {Value: 3, Unit: HOURS}}]\n    to: [d]\n",
-			want: []string{`t.yaml:6:48: routes[0].filters: CreatedAt[0].DateRange.Unit: unknown Unit "HOURS"; the only unit is DAYS`},
+			want: []string{`t.yaml:6:48: routes[0].filters: CreatedAt[0].DateRange.Unit: …`},
 		},
 		{
 			name: "filters with a number where a string belongs",
 			src:  "routes:\n  - name: c\n    filters: {AwsAccountId: [{Value: 123456789012, Comparison: EQUALS}]}\n    to: [d]\n",
-			want: []string{`t.yaml:5:38: routes[0].filters: AwsAccountId[0].Value: Value must be a string, got a number (123456789012) (quote it)`},
+			want: []string{`t.yaml:5:38: routes[0].filters: AwsAccountId[0].Value: …`},
 		},
 		{
 			name: "one error per pattern, all patterns reported",
 			src: "routes:\n  - name: e\n    pattern: {}\n    to: [d]\n  - name: f\n    pattern: {source: aws.securityhub}\n    to: [d]\n" +
 				"suppress:\n  - name: s\n    pattern: {source: [{prefix: 1}]}\n",
 			want: []string{
-				`t.yaml:5:14: routes[0].pattern: empty object: give at least one matchField to match`,
-				`t.yaml:8:23: routes[1].pattern: source: must be an object or an array of values to match, got "aws.securityhub"`,
-				`t.yaml:12:24: suppress[0].pattern: source[0]: prefix wants a string or {"equals-ignore-case": string}, got 1`,
+				`t.yaml:5:14: routes[0].pattern: …`,
+				`t.yaml:8:23: routes[1].pattern: source: …`,
+				`t.yaml:12:24: suppress[0].pattern: source[0]: …`,
 			},
 		},
 	}

@@ -53,6 +53,12 @@ func (l *loader) resolveSecrets(root ast.Node) {
 // as it appears in the file (a block scalar or the string itself), used to map
 // the reference's offset to a column.
 func (l *loader) expandScalar(outer ast.Node, s *ast.StringNode) {
+	if restored := l.mask.restore(s.Value); restored != s.Value {
+		s.Value = restored
+		if s.Token != nil {
+			s.Token.Value = restored
+		}
+	}
 	if !strings.Contains(s.Value, "${") {
 		return
 	}

@@ -175,3 +175,28 @@ func TestScrubLongestFirst(t *testing.T) {
 		t.Errorf("scrub = %q", got)
 	}
 }
+
+func TestUnquotedReferencesInFlowCollections(t *testing.T) {
+	t.Setenv("HR_TEST_FLOW", "flow-value")
+	tests := []struct {
+		name, src, want string
+	}{
+		{"flow mapping", "sources:\n  http: {path: /x, api_key: ${env:HR_TEST_FLOW}}\n", "flow-value"},
+		{"flow mapping, embedded", "sources:\n  http: {api_key: a${env:HR_TEST_FLOW}b, path: /x}\n", "aflow-valueb"},
+		{"block", "sources:\n  http:\n    api_key: ${env:HR_TEST_FLOW} # comment ${env:NOT_READ}\n", "flow-value"},
+		{"escape stays literal", "sources:\n  http: {api_key: '$${env:HR_TEST_FLOW}'}\n", "${env:HR_TEST_FLOW}"},
+		{"text like a placeholder is left alone", "sources:\n  http: {api_key: zqaa0_____, path: /${env:HR_TEST_FLOW}}\n", "zqaa0_____"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := mustParse(t, tt.src)
+			if got := cfg.Sources.HTTP.APIKey; got != tt.want {
+				t.Errorf("api_key = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	_, err := Parse("t.yaml", []byte("sources:\n  http: {path: /x, api_key: ${env:HR_TEST_UNSET_FLOW}}\n"))
+	if err == nil || err.Error() != "t.yaml:2:29: ${env:HR_TEST_UNSET_FLOW}: environment variable HR_TEST_UNSET_FLOW is not set" {
+		t.Errorf("got %v", err)
+	}
+}

@@ -11,10 +11,10 @@ import (
 )
 
 // Settings are one destination's settings as written in the file (the value
-// of its type key), kept as YAML so that the destination's own package, which
-// does not import config's callers, decodes them into its typed struct.
-// Secret references are already resolved. Methods are safe for concurrent
-// use.
+// of its type key), kept as YAML. Destination packages do not import config:
+// the caller's registry hands them the Settings through a small interface of
+// their own (Decode(v any) error) and they decode their typed struct. Secret
+// references are already resolved. Methods are safe for concurrent use.
 type Settings struct {
 	typ     string
 	node    ast.Node // nil or null when the type key has no value

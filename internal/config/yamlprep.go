@@ -102,6 +102,9 @@ func (p *preparer) pair(pair *ast.MappingValueNode, seen map[string]ast.Node, de
 	case *ast.MappingKeyNode:
 		p.l.errorf(key, "complex mapping keys (?) are not supported")
 	default:
+		if k, ok := pair.Key.(*ast.StringNode); ok {
+			k.Value = p.l.mask.restore(k.Value)
+		}
 		if text, ok := keyText(pair.Key); ok {
 			if first, dup := seen[text]; dup {
 				fp := p.l.pos(first)

@@ -74,11 +74,15 @@ const (
 // decodeASFF normalizes one ASFF finding. raw must be a valid JSON object.
 // It also returns how Security Hub names the finding in an event's resources
 // (ProductFields "aws/securityhub/FindingId", when present).
-func decodeASFF(raw []byte) (*Finding, string, *fieldError) {
+// ms are raw's top-level members, with offsets relative to raw.
+func decodeASFF(raw []byte, ms []member) (*Finding, string, *fieldError) {
 	var a asffFinding
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return nil, "", describeUnmarshalError(raw, err)
 	}
+	// encoding/json matches keys case-insensitively, EventBridge does not:
+	// the identity must come from the exact "Id" and "ProductArn" keys.
+	a.Id, a.ProductArn = exactString(raw, ms, "Id"), exactString(raw, ms, "ProductArn")
 	if a.Id == "" {
 		return nil, "", &fieldError{off: -1, msg: "Id is missing or empty (an ASFF finding needs at least an Id)"}
 	}
@@ -277,4 +281,14 @@ func looksLikeRegion(s string) bool {
 		}
 	}
 	return true
+}
+
+// exactString returns the string value of the member called exactly name, or
+// "" when there is none or it is not a string.
+func exactString(data []byte, ms []member, name string) string {
+	v, ok := lookup(ms, name)
+	if !ok || data[v.start] != '"' {
+		return ""
+	}
+	return unquote(data, v)
 }

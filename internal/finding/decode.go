@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -45,7 +46,7 @@ func DecodeReader(source string, r io.Reader) ([]Item, []error) {
 func DecodePath(path string) ([]Item, []error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, []error{&Error{Source: path, Err: err}}
+		return nil, []error{&Error{Source: path, Err: withoutPath(err)}}
 	}
 	if !info.IsDir() {
 		return decodeFile(path)
@@ -54,7 +55,7 @@ func DecodePath(path string) ([]Item, []error) {
 	var errs []error
 	walkErr := filepath.WalkDir(path, func(p string, entry fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, &Error{Source: p, Err: err})
+			errs = append(errs, &Error{Source: p, Err: withoutPath(err)})
 			return nil // WalkDir skips what it could not read
 		}
 		if entry.IsDir() || !isFindingFile(p) {
@@ -74,9 +75,19 @@ func DecodePath(path string) ([]Item, []error) {
 func decodeFile(path string) ([]Item, []error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, []error{&Error{Source: path, Err: err}}
+		return nil, []error{&Error{Source: path, Err: withoutPath(err)}}
 	}
 	return Decode(path, data)
+}
+
+// withoutPath drops the path from a *fs.PathError, since Error.Source
+// already names it: "open: permission denied" instead of repeating the path.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // isFindingFile reports whether a directory walk should read the file.

@@ -48,11 +48,12 @@ func Wrap(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("wrap: %w", problemf(ErrNotFinding, "got a JSON %s, want a finding object", kindOf(data, i)))
 	}
 	obj := data[i:end]
-	format := findingFormat(members(obj, span{0, len(obj)}))
+	ms := members(obj, span{0, len(obj)})
+	format := findingFormat(ms)
 	if format == "" {
 		return nil, fmt.Errorf("wrap: %w", problemf(ErrNotFinding, "%s", notFindingMessage))
 	}
-	f, resource, ferr := decodeFinding(format, obj)
+	f, resource, ferr := decodeFinding(format, obj, ms)
 	if ferr != nil {
 		return nil, fmt.Errorf("wrap: %w", problemf(ErrNotFinding, "%s", ferr.msg))
 	}
@@ -61,11 +62,12 @@ func Wrap(raw []byte) ([]byte, error) {
 
 // decodeFinding normalizes raw in the given format and returns the name
 // Security Hub gives the finding in an event's resources ("" if unknown).
-func decodeFinding(format Format, raw []byte) (*Finding, string, *fieldError) {
+// ms are raw's top-level members, with offsets relative to raw.
+func decodeFinding(format Format, raw []byte, ms []member) (*Finding, string, *fieldError) {
 	if format == FormatOCSF {
 		return decodeOCSF(raw)
 	}
-	return decodeASFF(raw)
+	return decodeASFF(raw, ms)
 }
 
 // envelope builds the event for f, embedding f.Raw unchanged. Where the

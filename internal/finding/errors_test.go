@@ -105,6 +105,11 @@ func TestDecodeErrors(t *testing.T) {
 			wantErrs: []wantError{{1, 1, "finding 0: Id is missing or empty", ErrNotFinding}},
 		},
 		{
+			name:     "ASFF finding whose Id is spelled in another case",
+			input:    `{"SchemaVersion":"2018-10-08","id":"f-1"}`,
+			wantErrs: []wantError{{1, 1, "finding 0: Id is missing or empty", ErrNotFinding}},
+		},
+		{
 			name:     "OCSF finding without any uid",
 			input:    `{"metadata":{"product":{"name":"x"}},"finding_info":{"title":"t"},"class_uid":2004}`,
 			wantErrs: []wantError{{1, 1, "finding 0: metadata.uid and finding_info.uid are both missing", ErrNotFinding}},

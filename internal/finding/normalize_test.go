@@ -58,6 +58,9 @@ func TestASFFFallbacks(t *testing.T) {
 		{"standards from ProductFields StandardsArn", `"ProductFields":{"StandardsArn":"arn:aws:securityhub:::standards/pci-dss/v/3.2.1"}`, func(f *Finding) bool {
 			return len(f.Compliance.Standards) == 1 && f.Compliance.Standards[0] == "arn:aws:securityhub:::standards/pci-dss/v/3.2.1"
 		}},
+		{"the identity comes from the exact-case Id key", `"Id":"a","ID":"b","id":"c","ProductArn":"p","productArn":"q"`, func(f *Finding) bool {
+			return f.ID == "a" && f.ProductARN == "p"
+		}},
 		{"null attributes are absent", `"Severity":null,"Resources":null,"Workflow":null,"Remediation":{"Recommendation":null}`, func(f *Finding) bool {
 			return f.Severity == Severity{} && f.Resources == nil && f.Workflow == ""
 		}},

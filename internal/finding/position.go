@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -13,11 +14,14 @@ type lineIndex struct {
 }
 
 func newLineIndex(data []byte) *lineIndex {
-	starts := []int{0}
-	for i, c := range data {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
+	for i := 0; ; {
+		k := bytes.IndexByte(data[i:], '\n')
+		if k < 0 {
+			break
 		}
+		i += k + 1
+		starts = append(starts, i)
 	}
 	return &lineIndex{data: data, starts: starts}
 }

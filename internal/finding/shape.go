@@ -1,9 +1,6 @@
 package finding
 
-import (
-	"encoding/json"
-	"strconv"
-)
+import "strconv"
 
 // notFindingMessage explains how the shapes are recognized.
 const notFindingMessage = "not a Security Hub finding: no SchemaVersion or Id (ASFF), " +
@@ -44,7 +41,7 @@ func (d *decoder) object(obj span, path string) {
 			d.fail(obj.start, problemf(ErrNotFinding, "%s%s", prefix(path), notFindingMessage))
 			return
 		}
-		d.finding(obj, format, path, nil, "")
+		d.finding(obj, ms, format, path, nil, "")
 	}
 }
 
@@ -148,12 +145,14 @@ func (d *decoder) findingElement(el span, path string, event []byte, actionName 
 		d.fail(el.start, problemf(ErrNotFinding, "finding %d (%s): got a JSON %s, want an object", idx, path, kindOf(d.data, el.start)))
 		return
 	}
-	d.finding(el, findingFormat(members(d.data, el)), path, event, actionName)
+	ms := members(d.data, el)
+	d.finding(el, ms, findingFormat(ms), path, event, actionName)
 }
 
-// finding normalizes one finding object. event is the EventBridge event it
-// came in, or nil for a finding that needs the synthesized envelope.
-func (d *decoder) finding(el span, format Format, path string, event []byte, actionName string) {
+// finding normalizes one finding object with top-level members ms. event is
+// the EventBridge event it came in, or nil for a finding that needs the
+// synthesized envelope.
+func (d *decoder) finding(el span, ms []member, format Format, path string, event []byte, actionName string) {
 	idx := d.count
 	d.count++
 	name := "finding " + strconv.Itoa(idx)
@@ -166,10 +165,10 @@ func (d *decoder) finding(el span, format Format, path string, event []byte, act
 	}
 	raw := d.data[el.start:el.end]
 	if size := compactSize(raw, MaxFindingSize); size > MaxFindingSize {
-		d.fail(el.start, problemf(ErrTooLarge, "%s%s: %d bytes, over the %d-byte (240 KB) limit for one finding", name, d.quotedID(el, format), size, MaxFindingSize))
+		d.fail(el.start, problemf(ErrTooLarge, "%s%s: %d bytes, over the %d-byte (240 KB) limit for one finding", name, d.quotedID(ms, format), size, MaxFindingSize))
 		return
 	}
-	f, resource, ferr := decodeFinding(format, raw)
+	f, resource, ferr := decodeFinding(format, raw, relative(ms, el.start))
 	if ferr != nil {
 		off := el.start
 		if ferr.off >= 0 {
@@ -185,9 +184,9 @@ func (d *decoder) finding(el span, format Format, path string, event []byte, act
 	d.items = append(d.items, Item{Finding: f, Event: event, Source: d.source, Line: d.lines.line(el.start), Index: idx})
 }
 
-// quotedID returns ` Id "…"` (or metadata.uid) for naming an oversized finding.
-func (d *decoder) quotedID(el span, format Format) string {
-	ms := members(d.data, el)
+// quotedID returns ` Id "…"` (or metadata.uid) for naming an oversized
+// finding with top-level members ms.
+func (d *decoder) quotedID(ms []member, format Format) string {
 	key, field := "Id", "Id"
 	if format == FormatOCSF {
 		md, ok := lookup(ms, "metadata")
@@ -204,13 +203,7 @@ func (d *decoder) quotedID(el span, format Format) string {
 }
 
 // unquote decodes the valid JSON string literal at v.
-func (d *decoder) unquote(v span) string {
-	var s string
-	if err := json.Unmarshal(d.data[v.start:v.end], &s); err != nil {
-		return ""
-	}
-	return s
-}
+func (d *decoder) unquote(v span) string { return unquote(d.data, v) }
 
 // stringOr returns the member's string value quoted, or alt.
 func (d *decoder) stringOr(ms []member, key, alt string) string {
@@ -265,4 +258,13 @@ func compactSize(raw []byte, limit int) int {
 		}
 	}
 	return n
+}
+
+// relative shifts member offsets so they count from base; it reuses ms.
+func relative(ms []member, base int) []member {
+	for k := range ms {
+		ms[k].value.start -= base
+		ms[k].value.end -= base
+	}
+	return ms
 }

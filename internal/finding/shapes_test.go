@@ -195,8 +195,9 @@ func TestDecodePathDirectory(t *testing.T) {
 	if items, errs := DecodePath(filepath.Join(dir, "explicit.txt")); len(items) != 1 || len(errs) != 0 {
 		t.Errorf("explicit file: %d items, errors %v", len(items), errs)
 	}
-	if _, errs := DecodePath(filepath.Join(dir, "missing.json")); len(errs) != 1 {
-		t.Errorf("missing file: errors %v, want one", errs)
+	missing := filepath.Join(dir, "missing.json")
+	if _, errs := DecodePath(missing); len(errs) != 1 || errs[0].Error() != missing+": stat: no such file or directory" {
+		t.Errorf("missing file: errors %v, want one naming the path once", errs)
 	}
 }
 

@@ -3,6 +3,7 @@ package finding
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // The functions in this file walk JSON that valueEnd has already accepted, so
@@ -88,7 +89,7 @@ func (m member) is(name string) bool {
 
 // members lists the members of the valid JSON object at data[obj.start:obj.end].
 func members(data []byte, obj span) []member {
-	var out []member
+	out := make([]member, 0, 16)
 	i := skipSpace(data, obj.start+1)
 	for i < obj.end && data[i] == '"' {
 		keyEnd := skipString(data, i)
@@ -153,4 +154,17 @@ func kindOf(data []byte, i int) string {
 	default:
 		return "number"
 	}
+}
+
+// unquote decodes the valid JSON string literal at data[v.start:v.end].
+func unquote(data []byte, v span) string {
+	lit := data[v.start+1 : v.end-1]
+	if bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
+		return string(lit)
+	}
+	var s string
+	if err := json.Unmarshal(data[v.start:v.end], &s); err != nil {
+		return ""
+	}
+	return s
 }

@@ -12,10 +12,15 @@ import (
 const Redacted = "[REDACTED]"
 
 // minDerivedSecretLen is the shortest query value or path of a secret URL
-// that is treated as a secret on its own. Shorter parts ("1.0",
-// "2016-06-01" is longer and counts) are protocol noise; the URL as a whole
-// is still scrubbed by Redactor.URL.
+// that is treated as a secret on its own. Shorter parts ("1.0") are
+// protocol noise; the URL as a whole is still scrubbed by Redactor.URL.
 const minDerivedSecretLen = 8
+
+// minSecretSegmentLen is the shortest path segment of a secret URL that is
+// treated as a secret on its own: the token segments of webhook URLs
+// (Slack's 24 characters, Teams' GUIDs, Discord's tokens) are longer, the
+// words around them ("services", "IncomingWebhook") are shorter.
+const minSecretSegmentLen = 16
 
 // Redactor removes secret values from strings, errors, URLs and log
 // records. It is built from every resolved secret of the configuration
@@ -24,9 +29,10 @@ const minDerivedSecretLen = 8
 //
 // Besides each secret as given it finds the forms a secret takes when an
 // API echoes it back: JSON-escaped, with "\/" escaping, query-escaped and
-// path-escaped. A secret that is a URL (a Slack or Teams webhook) also
-// makes its path, query values and password secrets, and paths on its host
-// are hidden by URL.
+// path-escaped. A secret that is a URL (a Slack or Teams webhook) is found
+// through its secret parts instead, so its host stays readable: its path,
+// path segments of 16 characters or more, query values of 8 or more, and
+// password; and paths on its host are hidden by URL.
 //
 // A Redactor is immutable; a nil *Redactor is valid and knows no secrets.
 // Safe for concurrent use.
@@ -138,6 +144,11 @@ func (r *Redactor) urlParts(s string) []string {
 		r.secretHosts[strings.ToLower(u.Hostname())] = true
 		long(u.Path)
 		long(u.EscapedPath())
+		for _, segment := range strings.Split(u.Path, "/") {
+			if len(segment) >= minSecretSegmentLen {
+				parts = append(parts, segment)
+			}
+		}
 	}
 	if u.RawQuery != "" {
 		long(u.RawQuery)

@@ -12,15 +12,20 @@ const maxErrorDepth = 64
 // Error returns err with every secret removed from its message. URLs inside
 // *url.Error values (net/http puts the request URL in them) are scrubbed as
 // by URL. The result keeps err's retry classification (an *Error stays an
-// *Error with the same Retryable and RetryAfter) and answers errors.Is for
-// what err did (context.Canceled, context.DeadlineExceeded, ...), but it
-// does not unwrap to the original chain, so the secrets cannot be reached
-// through errors.Unwrap or errors.As. A nil err yields nil.
+// *Error with the same Retryable and RetryAfter), answers errors.Is for
+// what err did (context.Canceled, context.DeadlineExceeded, ...) and
+// errors.As for a *StatusError (a scrubbed copy), but it does not unwrap
+// to the original chain, so the secrets cannot be reached through
+// errors.Unwrap or errors.As. A nil err yields nil.
 func (r *Redactor) Error(err error) error {
 	if err == nil {
 		return nil
 	}
 	clean := &redactedError{msg: r.errorMessage(err), orig: err}
+	var status *StatusError
+	if errors.As(err, &status) {
+		clean.status = &StatusError{StatusCode: status.StatusCode, Body: r.String(status.Body)}
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return &Error{Err: clean, Retryable: e.Retryable, RetryAfter: e.RetryAfter}
@@ -59,10 +64,12 @@ func walkErrors(err error, depth int, visit func(error)) {
 }
 
 // redactedError is an error message with its secrets removed. It hides the
-// original chain but still answers errors.Is for it.
+// original chain but still answers errors.Is for it, and errors.As for its
+// scrubbed *StatusError.
 type redactedError struct {
-	msg  string
-	orig error
+	msg    string
+	orig   error
+	status *StatusError
 }
 
 func (e *redactedError) Error() string { return e.msg }
@@ -70,3 +77,12 @@ func (e *redactedError) Error() string { return e.msg }
 // Is reports whether the original error matched target, so callers can
 // still tell a cancelled context or a timeout apart.
 func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// As gives the scrubbed copy of the original's *StatusError.
+func (e *redactedError) As(target any) bool {
+	if p, ok := target.(**StatusError); ok && e.status != nil {
+		*p = e.status
+		return true
+	}
+	return false
+}

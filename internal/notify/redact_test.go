@@ -241,3 +241,18 @@ func BenchmarkRedactorError(b *testing.B) {
 		_ = red.Error(err)
 	}
 }
+
+func TestRedactorErrorKeepsStatusError(t *testing.T) {
+	inner := Permanent(&StatusError{StatusCode: 401, Body: "bad token " + testToken})
+	clean := NewRedactor(testToken).Error(fmt.Errorf("jira: %w", inner))
+	var se *StatusError
+	if !errors.As(clean, &se) {
+		t.Fatalf("errors.As(*StatusError) = false for %v", clean)
+	}
+	if se.StatusCode != 401 || se.Body != "bad token [REDACTED]" {
+		t.Errorf("StatusError = %+v; want 401 with the token removed", se)
+	}
+	if strings.Contains(clean.Error(), testToken) {
+		t.Errorf("token in %q", clean)
+	}
+}

@@ -197,3 +197,41 @@ func BenchmarkCheckResponse(b *testing.B) {
 		_ = CheckResponse(resp, red, retryAfterNow)
 	}
 }
+
+func FuzzCheckResponse(f *testing.F) {
+	f.Add(429, "30", `{"ok":false,"error":"ratelimited","token":"xoxb-1234567890-abcdefghijkl"}`)
+	f.Add(503, "Fri, 02 Jan 2026 03:05:35 GMT", "<html>\r\n<body>Service Unavailable</body></html>")
+	f.Add(404, "", "no_service /services/T000/B000/XXXXXXXXXXXX")
+	f.Add(200, "", "ok")
+	f.Add(302, "", "")
+	f.Add(500, "-1", strings.Repeat("xoxb-1234567890-abcdefghijkl", 200))
+	const token = "xoxb-1234567890-abcdefghijkl"
+	red := NewRedactor(token, "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX")
+	f.Fuzz(func(t *testing.T, status int, retryAfter, body string) {
+		resp := &http.Response{
+			StatusCode: status,
+			Header:     http.Header{"Retry-After": {retryAfter}},
+			Body:       io.NopCloser(strings.NewReader(body)),
+		}
+		err := CheckResponse(resp, red, retryAfterNow)
+		if status >= 200 && status <= 299 {
+			if err != nil {
+				t.Fatalf("2xx gave %v", err)
+			}
+			return
+		}
+		if err == nil {
+			t.Fatalf("status %d gave no error", status)
+		}
+		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "XXXXXXXXXXXX") {
+			t.Fatalf("secret in %q", err)
+		}
+		if strings.ContainsAny(err.Error(), "\n\r") {
+			t.Fatalf("multi-line error %q", err)
+		}
+		retry, after := ShouldRetry(err)
+		if retry != retryableStatus(status) || after < 0 || after > MaxRetryAfter || (!retry && after != 0) {
+			t.Fatalf("status %d: ShouldRetry = %v, %v", status, retry, after)
+		}
+	})
+}

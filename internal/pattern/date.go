@@ -17,10 +17,10 @@ const dateOperator = "hubrelay-date"
 //	now - withinDays*24h <= t <= now        (rolling window)
 //	t < now - olderThanDays*24h             (older than)
 type dateMatcher struct {
-	start, end             time.Time
-	hasStart, hasEnd       bool
-	withinDays, olderDays  int64
-	hasWithin, hasOlder    bool
+	start, end            time.Time
+	hasStart, hasEnd      bool
+	withinDays, olderDays int64
+	hasWithin, hasOlder   bool
 }
 
 func (d *dateMatcher) match(v []byte, now time.Time) bool {

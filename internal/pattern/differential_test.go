@@ -128,8 +128,9 @@ func (g *gen) patternObject(depth int) string {
 }
 
 // checkAgreement compiles the patterns, matches the event with a Set and
-// with each Pattern alone, and reports any disagreement.
-func checkAgreement(t *testing.T, patterns []string, event string, now time.Time) {
+// with each Pattern alone, and reports any disagreement. It returns how many
+// patterns matched, so callers can check the test is not vacuous.
+func checkAgreement(t *testing.T, patterns []string, event string, now time.Time) int {
 	t.Helper()
 	set := NewSet[int]()
 	var want []int
@@ -153,7 +154,7 @@ func checkAgreement(t *testing.T, patterns []string, event string, now time.Time
 		t.Fatalf("error disagreement on event %s: set %v, pattern %v", event, err, wantErr)
 	}
 	if err != nil {
-		return
+		return 0
 	}
 	if !slices.Equal(got, want) {
 		for _, i := range symmetricDiff(got, want) {
@@ -161,6 +162,7 @@ func checkAgreement(t *testing.T, patterns []string, event string, now time.Time
 		}
 		t.FailNow()
 	}
+	return len(want)
 }
 
 func symmetricDiff(a, b []int) []int {
@@ -187,13 +189,107 @@ func TestSetAgreesWithPattern(t *testing.T) {
 	}
 	g := &gen{r: rand.New(rand.NewPCG(1, 2))}
 	now := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
+	matches := 0
 	for range iterations {
 		patterns := make([]string, 12)
 		for i := range patterns {
 			patterns[i] = g.patternObject(0)
 		}
 		for range 5 {
-			checkAgreement(t, patterns, g.eventObject(0), now)
+			matches += checkAgreement(t, patterns, g.eventObject(0), now)
 		}
 	}
+	requireMatchShare(t, matches, iterations*5*12)
+}
+
+// requireMatchShare fails when too few of the checked (pattern, event) pairs
+// matched for the comparison to mean much.
+func requireMatchShare(t *testing.T, matches, checks int) {
+	t.Helper()
+	if matches*20 < checks {
+		t.Fatalf("only %d of %d checks matched; the generators need retuning", matches, checks)
+	}
+	t.Logf("%d of %d checks matched", matches, checks)
+}
+
+// TestSetAgreesWithPatternOnArrays focuses the differential test on array
+// consistency: events hold arrays of objects (and arrays of arrays), and
+// patterns combine several fields under them, with and without exists:false.
+func TestSetAgreesWithPatternOnArrays(t *testing.T) {
+	iterations := 1500
+	if testing.Short() {
+		iterations = 150
+	}
+	g := &gen{r: rand.New(rand.NewPCG(3, 4))}
+	vals := []string{`"x"`, `"y"`, `1`, `2`, `null`}
+	elem := func(depth int) string {
+		var parts []string
+		for _, k := range []string{"a", "b", "c"} {
+			if g.r.IntN(3) == 0 {
+				continue
+			}
+			v := g.pick(vals)
+			if depth < 2 && g.r.IntN(4) == 0 {
+				inner := make([]string, 1+g.r.IntN(3))
+				for i := range inner {
+					inner[i] = fmt.Sprintf(`{"d":%s,"e":%s}`, g.pick(vals), g.pick(vals))
+				}
+				v = "[" + strings.Join(inner, ",") + "]"
+			}
+			parts = append(parts, fmt.Sprintf("%q:%s", k, v))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	event := func() string {
+		n := g.r.IntN(5)
+		items := make([]string, n)
+		for i := range items {
+			if g.r.IntN(6) == 0 {
+				items[i] = "[" + elem(1) + "," + elem(1) + "]"
+			} else {
+				items[i] = elem(0)
+			}
+		}
+		return fmt.Sprintf(`{"top":%s,"r":[%s]}`, g.pick(vals), strings.Join(items, ","))
+	}
+	cond := func() string {
+		if g.r.IntN(4) == 0 {
+			return `[{"exists":false}]`
+		}
+		if g.r.IntN(5) == 0 {
+			return `[{"exists":true}]`
+		}
+		return "[" + g.pick(vals) + "]"
+	}
+	pattern := func() string {
+		var parts []string
+		for _, k := range []string{"a", "b", "c"} {
+			if g.r.IntN(2) == 0 {
+				parts = append(parts, fmt.Sprintf("%q:%s", k, cond()))
+			}
+		}
+		if g.r.IntN(2) == 0 {
+			parts = append(parts, fmt.Sprintf(`"b":{"d":%s,"e":%s}`, cond(), cond()))
+		}
+		if len(parts) == 0 {
+			parts = append(parts, `"a":`+cond())
+		}
+		p := fmt.Sprintf(`{"r":{%s}}`, strings.Join(parts, ","))
+		if g.r.IntN(3) == 0 {
+			p = fmt.Sprintf(`{"top":%s,"r":{%s}}`, cond(), strings.Join(parts, ","))
+		}
+		return p
+	}
+	now := time.Now()
+	matches := 0
+	for range iterations {
+		patterns := make([]string, 10)
+		for i := range patterns {
+			patterns[i] = pattern()
+		}
+		for range 5 {
+			matches += checkAgreement(t, patterns, event(), now)
+		}
+	}
+	requireMatchShare(t, matches, iterations*5*10)
 }

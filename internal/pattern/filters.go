@@ -29,9 +29,11 @@ const (
 //
 // Semantics (what the Security Hub documentation says, and what this
 // compiler decided where it says nothing):
-//   - Attributes are AND'ed. Each attribute reads one ASFF field (see
-//     filterAttributes); arrays in the finding are looked through, so
-//     ResourceType tests the Type of every resource.
+//   - Attributes are AND'ed. Each of the API's attributes reads one ASFF
+//     field (the table in filters_attributes.go: ComplianceStatus is
+//     Compliance.Status, ResourceType is Resources[].Type, Type is Types[],
+//     ...). Arrays in the finding are looked through, so ResourceType tests
+//     the Type of every resource.
 //   - StringFilter: EQUALS, PREFIX and CONTAINS filters on one attribute are
 //     OR'ed; NOT_EQUALS, PREFIX_NOT_EQUALS and NOT_CONTAINS are AND'ed; the
 //     attribute matches when (there is no positive filter or one matches)
@@ -41,7 +43,11 @@ const (
 //   - A negative filter holds when the finding has no such field ("absent is
 //     not equal"). On a field with several values (Types, Resources[].Type)
 //     the pattern language tests each value: a negative filter holds when
-//     at least one value passes it, as EventBridge's anything-but does.
+//     at least one value passes it, as EventBridge's anything-but does, and
+//     positive and negative filters of one attribute must hold on the same
+//     value. Conditions on fields of one array element (ResourceType and
+//     ResourceTags, say) must hold on the same element, as the engine's
+//     array-consistent matching requires.
 //   - ProductName and CompanyName are matched against both the top-level
 //     field (which the console uses) and ProductFields
 //     "aws/securityhub/ProductName" / "aws/securityhub/CompanyName" (which
@@ -62,6 +68,11 @@ const (
 //   - KeywordFilter (Keyword, deprecated): rejected with an error.
 //   - Empty filters match every finding. An attribute given as null or as an
 //     empty list adds no condition.
+//   - Filters may exceed the API's limits (MaxFilterAttributes,
+//     MaxFilterValues). They may not expand to more alternatives than the
+//     engine takes (4096): every attribute mixing PREFIX with a negative
+//     filter doubles them, as do positive ProductName and CompanyName
+//     filters (either of two fields).
 //
 // Every error is an *Error whose Path leads from the root of the input
 // (including "Filters" when a GetFindings request was given) to the
@@ -73,15 +84,14 @@ func FromFilters(filters []byte) (*Pattern, error) {
 	}
 	p, err := compileExt(pat, true)
 	if err != nil {
-		// The translation only emits valid operators, so what remains is the
-		// engine's bound on "$or" expansion: too many attributes that need
-		// two conditions on one field.
+		// The translation emits only valid operators and checks the
+		// engine's expansion bound itself, so this is a bug.
 		msg := err.Error()
 		var pe *Error
 		if errors.As(err, &pe) {
 			msg = pe.Msg
 		}
-		return nil, &Error{Msg: "these filters compile to a pattern the engine cannot take (" + msg + "); split them into several routes"}
+		return nil, &Error{Msg: "internal error: the pattern built from these filters does not compile: " + msg}
 	}
 	return p, nil
 }
@@ -170,7 +180,7 @@ func parseFilters(data []byte) (*parsedFilters, error) {
 		attrPath := at(path, name)
 		def, known := filterAttributes[name]
 		if !known {
-			return nil, errAt(attrPath, "unknown filter attribute %q%s", name, didYouMean(suggestAttribute(name)))
+			return nil, errAt(attrPath, "unknown filter attribute %s%s", quoteInput(name), didYouMean(suggestAttribute(name)))
 		}
 		v := obj[name]
 		if v == nil {
@@ -190,6 +200,11 @@ func parseFilters(data []byte) (*parsedFilters, error) {
 			return nil, err
 		}
 		parsed.conds = append(parsed.conds, c)
+		if clauseCount(allOf(parsed.conds), maxClauses) > maxClauses {
+			return nil, errAt(attrPath, "these filters expand to more than %d alternatives in the pattern language "+
+				"(each attribute that mixes PREFIX with NOT_EQUALS or PREFIX_NOT_EQUALS doubles them, as do positive ProductName and CompanyName filters); "+
+				"split them into several routes", maxClauses)
+		}
 	}
 	return parsed, nil
 }

@@ -229,3 +229,24 @@ func pathKey(path []string) string {
 	}
 	return b.String()
 }
+
+// clauseCount is how many alternatives c expands to when every OR is
+// multiplied out, as the engine does (see maxClauses); it stops counting at
+// limit+1.
+func clauseCount(c cond, limit int) int {
+	switch t := c.(type) {
+	case allOf:
+		n := 1
+		for _, sub := range t {
+			n = min(n*clauseCount(sub, limit), limit+1)
+		}
+		return n
+	case anyOf:
+		n := 0
+		for _, sub := range t {
+			n = min(n+clauseCount(sub, limit), limit+1)
+		}
+		return n
+	}
+	return 1
+}

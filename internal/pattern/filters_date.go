@@ -61,9 +61,9 @@ func dateFilterMatcher(item any, itemPath []any) (any, error) {
 		}
 		t, ok := parseASFFTime([]byte(s))
 		if !ok {
-			return nil, errAt(at(itemPath, member.key), "%s %q is not a Security Hub timestamp: want YYYY-MM-DDTHH:MM:SS, "+
+			return nil, errAt(at(itemPath, member.key), "%s %s is not a Security Hub timestamp: want YYYY-MM-DDTHH:MM:SS, "+
 				"an optional fraction of 1 to 9 digits, then Z or an offset ±HH, ±HHMM or ±HH:MM within ±18:00 "+
-				"(like 2019-01-31T23:00:00Z or 2024-01-04T15:25:10.123456789+17:59)", member.key, s)
+				"(like 2019-01-31T23:00:00Z or 2024-01-04T15:25:10.123456789+17:59)", member.key, quoteInput(s))
 		}
 		*member.t, *member.set = t, true
 		spec[lowerASCII(member.key)] = t.UTC().Format(time.RFC3339Nano)
@@ -110,7 +110,7 @@ func dateRange(v any, path []any) (string, json.Number, error) {
 		return "", "", err
 	}
 	if hasUnit && unit != dateRangeDays {
-		return "", "", errAt(at(path, "Unit"), "unknown Unit %q; the only unit is DAYS", unit)
+		return "", "", errAt(at(path, "Unit"), "unknown Unit %s; the only unit is DAYS", quoteInput(unit))
 	}
 	comparison, hasComparison, err := optionalString(obj, "Comparison", path)
 	if err != nil {
@@ -122,8 +122,8 @@ func dateRange(v any, path []any) (string, json.Number, error) {
 	case comparison == dateRangeOlderThan:
 		return "older_than_days", json.Number(strconv.FormatInt(days, 10)), nil
 	}
-	return "", "", errAt(at(path, "Comparison"), "unknown Comparison %q; use WITHIN or OLDER_THAN%s",
-		comparison, didYouMean(closestName(comparison, []string{dateRangeWithin, dateRangeOlderThan})))
+	return "", "", errAt(at(path, "Comparison"), "unknown Comparison %s; use WITHIN or OLDER_THAN%s",
+		quoteInput(comparison), didYouMean(closestName(comparison, []string{dateRangeWithin, dateRangeOlderThan})))
 }
 
 func lowerASCII(s string) string {

@@ -79,8 +79,8 @@ func object(v any, path []any, what string, allowed ...string) (map[string]any, 
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(allowed, k) {
-			return nil, errAt(at(path, k), "unknown member %q in %s; allowed: %s%s",
-				k, what, strings.Join(allowed, ", "), didYouMean(closestName(k, allowed)))
+			return nil, errAt(at(path, k), "unknown member %s in %s; allowed: %s%s",
+				quoteInput(k), what, strings.Join(allowed, ", "), didYouMean(closestName(k, allowed)))
 		}
 	}
 	return obj, nil
@@ -142,3 +142,15 @@ type number struct {
 
 // numberLiteral renders a number in pattern JSON exactly as it was written.
 func numberLiteral(text string) json.Number { return json.Number(text) }
+
+// maxQuotedInput bounds how much of a user's string an error message echoes.
+const maxQuotedInput = 64
+
+// quoteInput quotes a string from the input for an error message, cut
+// short when long.
+func quoteInput(s string) string {
+	if r := []rune(s); len(r) > maxQuotedInput {
+		return strconv.Quote(string(r[:maxQuotedInput])) + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -66,7 +66,7 @@ func ipFilterCond(list []any, listPath []any, a filterAttribute) (cond, error) {
 			want = "IPv6"
 		}
 		if family != want {
-			return nil, errAt(at(itemPath, "Cidr"), "%q is an %s network but this attribute holds %s addresses", s, family, want)
+			return nil, errAt(at(itemPath, "Cidr"), "%s is an %s network but this attribute holds %s addresses", quoteInput(s), family, want)
 		}
 		matchers = append(matchers, map[string]any{"cidr": prefix.String()})
 	}
@@ -80,13 +80,13 @@ func filterCIDR(s string) (netip.Prefix, error) {
 	if !strings.Contains(s, "/") {
 		addr, err := netip.ParseAddr(s)
 		if err != nil || addr.Zone() != "" {
-			return netip.Prefix{}, fmt.Errorf("%q is not a CIDR block (like 10.0.0.0/8) or an IP address", s)
+			return netip.Prefix{}, fmt.Errorf("%s is not a CIDR block (like 10.0.0.0/8) or an IP address", quoteInput(s))
 		}
 		cidr = netip.PrefixFrom(addr, addr.BitLen()).String()
 	}
 	p, err := parseCIDR(cidr)
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR block (like 10.0.0.0/8) or an IP address", s)
+		return netip.Prefix{}, fmt.Errorf("%s is not a CIDR block (like 10.0.0.0/8) or an IP address", quoteInput(s))
 	}
 	return p, nil
 }

@@ -23,8 +23,8 @@ var (
 
 // stringGroup collects the values of the filters on one field by operator.
 type stringGroup struct {
-	equals, prefixes, contains             []string
-	notEquals, prefixNotEquals, notContain []string
+	equals, prefixes, contains              []string
+	notEquals, prefixNotEquals, notContains []string
 	// firstIndex is the list index where each operator first appeared, for
 	// naming the earlier filter in an invalid-mix error.
 	firstIndex map[string]int
@@ -61,7 +61,7 @@ func (g *stringGroup) add(listPath []any, i int, comparison, value string) error
 	case cmpPrefixNotEquals:
 		g.prefixNotEquals = appendUnique(g.prefixNotEquals, value)
 	case cmpNotContains:
-		g.notContain = appendUnique(g.notContain, value)
+		g.notContains = appendUnique(g.notContains, value)
 	}
 	return nil
 }
@@ -117,15 +117,15 @@ func (g *stringGroup) positive() []any {
 // there are none.
 func (g *stringGroup) negative() any {
 	switch {
-	case len(g.notEquals)+len(g.prefixNotEquals)+len(g.notContain) == 0:
+	case len(g.notEquals)+len(g.prefixNotEquals)+len(g.notContains) == 0:
 		return nil
-	case len(g.prefixNotEquals) == 0 && len(g.notContain) == 0:
+	case len(g.prefixNotEquals) == 0 && len(g.notContains) == 0:
 		values := make([]any, len(g.notEquals))
 		for i, v := range g.notEquals {
 			values[i] = v
 		}
 		return map[string]any{"anything-but": values}
-	case len(g.notEquals) == 0 && len(g.notContain) == 0 && len(g.prefixNotEquals) == 1 && g.prefixNotEquals[0] != "":
+	case len(g.notEquals) == 0 && len(g.notContains) == 0 && len(g.prefixNotEquals) == 1 && g.prefixNotEquals[0] != "":
 		return map[string]any{"anything-but": map[string]any{"prefix": g.prefixNotEquals[0]}}
 	}
 	var patterns []any
@@ -135,7 +135,7 @@ func (g *stringGroup) negative() any {
 	for _, v := range g.prefixNotEquals {
 		patterns = append(patterns, escapeWildcard(v)+"*")
 	}
-	for _, v := range g.notContain {
+	for _, v := range g.notContains {
 		patterns = append(patterns, containsWildcard(v))
 	}
 	if len(patterns) == 1 {
@@ -190,8 +190,17 @@ func fieldCond(paths [][]string, g *stringGroup) cond {
 		}
 	}
 	if neg := g.negative(); neg != nil {
+		absent := map[string]any{"exists": false}
 		for _, p := range paths {
-			all = append(all, leaf{path: p, matchers: []any{map[string]any{"exists": false}, neg}})
+			if len(paths) == 1 && len(all) > 0 {
+				// The field already carries the positive filters; the pattern
+				// language has no AND on one field, so the negative condition
+				// goes into a "$or" (absent, or passing), which the engine
+				// requires together with the field's other condition.
+				all = append(all, anyOf{leaf{path: p, matchers: []any{absent}}, leaf{path: p, matchers: []any{neg}}})
+				continue
+			}
+			all = append(all, leaf{path: p, matchers: []any{absent, neg}})
 		}
 	}
 	if len(all) == 1 {
@@ -295,5 +304,5 @@ func comparisonOf(obj map[string]any, itemPath []any, allowed []string) (string,
 	case c == cmpPrefix || c == cmpPrefixNotEquals:
 		return "", errAt(p, "%s is not a MapFilter comparison; use one of %s", c, strings.Join(allowed, ", "))
 	}
-	return "", errAt(p, "unknown Comparison %q; use one of %s%s", c, strings.Join(allowed, ", "), didYouMean(closestName(c, allowed)))
+	return "", errAt(p, "unknown Comparison %s; use one of %s%s", quoteInput(c), strings.Join(allowed, ", "), didYouMean(closestName(c, allowed)))
 }

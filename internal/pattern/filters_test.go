@@ -467,6 +467,26 @@ func TestFromFiltersErrors(t *testing.T) {
 	}
 }
 
+// TestFromFiltersErrorEchoIsBounded checks that an error quotes at most a
+// short piece of a long input string.
+func TestFromFiltersErrorEchoIsBounded(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	for _, filters := range []string{
+		`{"` + long + `": []}`,
+		`{"Title": [{"Comparison": "` + long + `", "Value": "v"}]}`,
+		`{"NetworkSourceIpV4": [{"Cidr": "` + long + `"}]}`,
+	} {
+		_, err := FromFilters([]byte(filters))
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error = %v, want *Error", err)
+		}
+		if len(pe.Msg) > 600 {
+			t.Errorf("message echoes %d bytes: %.120s…", len(pe.Msg), pe.Msg)
+		}
+	}
+}
+
 // TestFromFiltersReservedKeys checks map keys that are operator names in the
 // pattern language ("prefix", "exists", ...) next to conditions written with
 // "$or": they stay plain fields.
@@ -513,6 +533,22 @@ func TestFromFiltersTooComplex(t *testing.T) {
 	var pe *Error
 	if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "split them into several routes") {
 		t.Fatalf("error = %v, want a complexity *Error", err)
+	}
+	// Each attribute doubles the alternatives; in sorted attribute order the
+	// 13th, WorkflowStatus, passes 4096.
+	if want := []any{"WorkflowStatus"}; !reflect.DeepEqual(pe.Path, want) {
+		t.Errorf("path = %v, want %v", pe.Path, want)
+	}
+	// Far beyond the bound, translation stops early instead of building a
+	// pattern of 2^40 alternatives.
+	var huge []string
+	for _, name := range awsSecurityFindingFilters {
+		if a := filterAttributes[name]; a.kind == stringFilter && len(huge) < 40 {
+			huge = append(huge, `"`+name+`": [{"Comparison": "PREFIX", "Value": "a"}, {"Comparison": "NOT_EQUALS", "Value": "ab"}]`)
+		}
+	}
+	if _, err := FiltersToPattern([]byte("{" + strings.Join(huge, ",") + "}")); err == nil {
+		t.Fatal("40 same-field conjunctions must be refused")
 	}
 	if _, err := FromFilters([]byte("{" + strings.Join(parts[:8], ",") + "}")); err != nil {
 		t.Fatalf("eight same-field conjunctions must compile: %v", err)

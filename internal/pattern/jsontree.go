@@ -38,16 +38,6 @@ type jmember struct {
 	val *jvalue
 }
 
-// member returns the value of key in an object, or nil.
-func (v *jvalue) member(key string) *jvalue {
-	for _, m := range v.members {
-		if m.key == key {
-			return m.val
-		}
-	}
-	return nil
-}
-
 // describe renders a value for error messages: short and type-revealing.
 func (v *jvalue) describe() string {
 	switch v.kind {

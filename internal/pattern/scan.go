@@ -1,7 +1,9 @@
 package pattern
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -69,14 +71,25 @@ func (s *eventScanner) scan(root *pathNode) error {
 }
 
 func (s *eventScanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
+	data := s.data
+	i := s.pos
+	for i < len(data) {
+		switch data[i] {
+		case ' ':
+			// Indentation comes in runs of spaces: take eight at a time.
+			if i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == lsb*' ' {
+				i += 8
+				continue
+			}
+			i++
+		case '\t', '\n', '\r':
+			i++
 		default:
+			s.pos = i
 			return
 		}
 	}
+	s.pos = i
 }
 
 // value walks one value at trie node n (nil: no pattern looks here).
@@ -97,7 +110,7 @@ func (s *eventScanner) value(n *pathNode, ctx int32) error {
 		return s.array(n, ctx)
 	case '"':
 		start := s.pos + 1
-		escaped, err := s.skipString()
+		flags, err := s.skipString()
 		if err != nil {
 			return err
 		}
@@ -105,10 +118,10 @@ func (s *eventScanner) value(n *pathNode, ctx int32) error {
 			return nil
 		}
 		raw := s.data[start : s.pos-1]
-		if escaped {
+		if flags&strEscaped != 0 {
 			s.sc.strBuf = unescapeJSON(s.sc.strBuf[:0], raw)
 			raw = s.sc.strBuf
-		} else if !utf8.Valid(raw) {
+		} else if flags&strNonASCII != 0 && !utf8.Valid(raw) {
 			s.sc.strBuf = coerceUTF8(s.sc.strBuf[:0], raw)
 			raw = s.sc.strBuf
 		}
@@ -163,15 +176,15 @@ func (s *eventScanner) object(n *pathNode, ctx int32) error {
 			return s.fail("expected a string object key")
 		}
 		start := s.pos + 1
-		escaped, err := s.skipString()
+		flags, err := s.skipString()
 		if err != nil {
 			return err
 		}
 		key := s.data[start : s.pos-1]
-		if escaped {
+		if flags&strEscaped != 0 {
 			s.sc.keyBuf = unescapeJSON(s.sc.keyBuf[:0], key)
 			key = s.sc.keyBuf
-		} else if !utf8.Valid(key) {
+		} else if flags&strNonASCII != 0 && !utf8.Valid(key) {
 			s.sc.keyBuf = coerceUTF8(s.sc.keyBuf[:0], key)
 			key = s.sc.keyBuf
 		}
@@ -332,22 +345,59 @@ func (s *eventScanner) skipValue() error {
 	}
 }
 
-// skipString skips a string starting at the opening quote, validating it;
-// escaped reports whether it holds backslash escapes.
-func (s *eventScanner) skipString() (escaped bool, err error) {
+// String flags reported by skipString.
+const (
+	strEscaped  = 1 << iota // holds backslash escapes
+	strNonASCII             // holds bytes >= 0x80 (may need UTF-8 coercion)
+)
+
+// Word-at-a-time constants: lsb has the low bit of every byte set, msb the
+// high bit.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// skipString skips a string starting at the opening quote, validating it,
+// and reports whether it holds escapes or non-ASCII bytes. Plain runs are
+// scanned eight bytes at a time.
+func (s *eventScanner) skipString() (flags uint8, err error) {
 	data := s.data
 	i := s.pos + 1
-	for i < len(data) {
+	var high uint64
+	for {
+		for i+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[i:])
+			// Flag bytes < 0x20, '"' and '\\' (exact for the lowest flagged byte).
+			special := ((w - lsb*0x20) &^ w) | hasZeroByte(w^(lsb*'"')) | hasZeroByte(w^(lsb*'\\'))
+			special &= msb &^ w
+			if special == 0 {
+				high |= w
+				i += 8
+				continue
+			}
+			skip := bits.TrailingZeros64(special) / 8
+			high |= w & (1<<(8*skip) - 1)
+			i += skip
+			break
+		}
+		if i >= len(data) {
+			s.pos = i
+			return 0, s.fail("unexpected end of input in string")
+		}
 		c := data[i]
 		switch {
 		case c == '"':
 			s.pos = i + 1
-			return escaped, nil
+			if high&msb != 0 {
+				flags |= strNonASCII
+			}
+			return flags, nil
 		case c == '\\':
-			escaped = true
+			flags |= strEscaped
 			if i+1 >= len(data) {
 				s.pos = i
-				return false, s.fail("unexpected end of input in string escape")
+				return 0, s.fail("unexpected end of input in string escape")
 			}
 			switch data[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -355,22 +405,26 @@ func (s *eventScanner) skipString() (escaped bool, err error) {
 			case 'u':
 				if i+6 > len(data) || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
 					s.pos = i
-					return false, s.fail("invalid \\u escape in string")
+					return 0, s.fail("invalid \\u escape in string")
 				}
 				i += 6
 			default:
 				s.pos = i
-				return false, s.fail("invalid escape in string")
+				return 0, s.fail("invalid escape in string")
 			}
 		case c < 0x20:
 			s.pos = i
-			return false, s.fail("control character in string")
+			return 0, s.fail("control character in string")
 		default:
+			high |= uint64(c)
 			i++
 		}
 	}
-	s.pos = i
-	return false, s.fail("unexpected end of input in string")
+}
+
+// hasZeroByte has the high bit set in (at least) the lowest zero byte of w.
+func hasZeroByte(w uint64) uint64 {
+	return (w - lsb) &^ w & msb
 }
 
 func isHex(c byte) bool {

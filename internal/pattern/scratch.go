@@ -4,6 +4,7 @@ package pattern
 // through the snapshot's sync.Pool so that matching does not allocate.
 type setScratch struct {
 	predHead []int32 // per predicate: latest hit in hits, or -1
+	predHits []int32 // per predicate: number of hits (valid when predHead >= 0)
 	touched  []int32 // predicates hit by this event, in first-hit order
 	hits     []predHit
 	ctxs     []arrayContext
@@ -12,8 +13,9 @@ type setScratch struct {
 	matched []int32
 
 	// clause search state
-	chosen []int32 // contexts of the leaves chosen so far
-	absent []int32 // presence predicates of fields satisfied by absence
+	chosen []int32    // contexts of the leaves chosen so far
+	absent []int32    // presence predicates of fields satisfied by absence
+	order  []setField // a clause's fields, fewest hits first
 
 	val    eventValue
 	strBuf []byte // unescaped string value
@@ -36,6 +38,7 @@ type arrayContext struct {
 func newSetScratch(ix *setIndex) *setScratch {
 	sc := &setScratch{
 		predHead: make([]int32, ix.npreds),
+		predHits: make([]int32, ix.npreds),
 		keySeen:  make([]bool, ix.nkeys),
 	}
 	for i := range sc.predHead {
@@ -71,11 +74,13 @@ func (sc *setScratch) hit(p, ctx int32) {
 	head := sc.predHead[p]
 	if head < 0 {
 		sc.touched = append(sc.touched, p)
+		sc.predHits[p] = 0
 	} else if sc.hits[head].ctx == ctx {
 		return // the same leaf (or a sibling in the same element) again
 	}
 	sc.hits = append(sc.hits, predHit{ctx: ctx, next: head})
 	sc.predHead[p] = int32(len(sc.hits) - 1)
+	sc.predHits[p]++
 }
 
 func (sc *setScratch) hitAll(preds []int32, ctx int32) {

@@ -177,3 +177,43 @@ func TestSetDateUsesTime(t *testing.T) {
 		t.Error("Pattern.Match(recent) = false")
 	}
 }
+
+// TestSetMatchAllocations pins the speed contract: with every kind of
+// operator in the Set, the returned slice is the only allocation.
+func TestSetMatchAllocations(t *testing.T) {
+	s := NewSet[int]()
+	sources := []string{
+		`{"ip":[{"cidr":"10.0.0.0/8"}],"s":["abc"]}`,
+		`{"ip":["10.0.0.1"]}`,
+		`{"ip6":[{"cidr":"2001:db8::/32"}]}`,
+		`{"s":[{"equals-ignore-case":"ABC"},{"prefix":{"equals-ignore-case":"A"}},{"suffix":{"equals-ignore-case":"C"}}]}`,
+		`{"s":[{"wildcard":"a*c"}],"n":[{"numeric":[">",1,"<=",10]}]}`,
+		`{"s":[{"anything-but":{"wildcard":"x*"}}],"e":["\u00e9"]}`,
+		`{"arr":{"k":["v"],"w":[2]}}`,
+		`{"n":[5.0],"big":[123456789012]}`,
+		`{"missing":[{"exists":false}],"t":["2024-01-02T03:04:05Z"]}`,
+	}
+	for i, src := range sources {
+		s.Add(i, mustCompile(t, src))
+	}
+	date, err := compileExt([]byte(`{"t":[{"hubrelay-date":{"start":"2024-01-01T00:00:00Z"}}]}`), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Add(len(sources), date)
+	event := []byte(`{"ip":"10.0.0.1","ip6":"2001:db8::1","s":"abc","n":5,"big":123456789012,` +
+		`"e":"\u00e9","t":"2024-01-02T03:04:05Z","arr":[{"k":"v","w":2},{"k":"x"}]}`)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	keys, err := s.MatchAt(event, now)
+	if err != nil || len(keys) != len(sources)+1 {
+		t.Fatalf("MatchAt = %v, %v; want all %d keys", keys, err, len(sources)+1)
+	}
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := s.MatchAt(event, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("MatchAt allocates %.1f times per call, want at most 1 (the result)", allocs)
+	}
+}

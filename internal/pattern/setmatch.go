@@ -106,6 +106,7 @@ func (ix *setIndex) tryClause(ci int32, sc *setScratch) {
 	if sc.keySeen[c.key] {
 		return
 	}
+	several := false
 	for _, f := range c.fields {
 		if f.presence >= 0 {
 			break
@@ -113,13 +114,37 @@ func (ix *setIndex) tryClause(ci int32, sc *setScratch) {
 		if sc.predHead[f.pred] < 0 {
 			return
 		}
+		if sc.predHits[f.pred] > 1 {
+			several = true
+		}
+	}
+	fields := c.fields
+	if several {
+		// Choose among few hits first so that inconsistent combinations
+		// are cut early.
+		sc.order = append(sc.order[:0], c.fields...)
+		for i := 1; i < len(sc.order); i++ { // insertion sort: few fields, no allocation
+			for j := i; j > 0 && sc.fieldRank(sc.order[j]) < sc.fieldRank(sc.order[j-1]); j-- {
+				sc.order[j], sc.order[j-1] = sc.order[j-1], sc.order[j]
+			}
+		}
+		fields = sc.order
 	}
 	sc.chosen = sc.chosen[:0]
 	sc.absent = sc.absent[:0]
-	if sc.assign(c.fields) {
+	if sc.assign(fields) {
 		sc.keySeen[c.key] = true
 		sc.matched = append(sc.matched, c.key)
 	}
+}
+
+// fieldRank orders fields for the search: required fields by their number
+// of hits, then fields that may be absent.
+func (sc *setScratch) fieldRank(f setField) int32 {
+	if f.presence >= 0 {
+		return 1 << 30
+	}
+	return sc.predHits[f.pred]
 }
 
 // assign searches for one hit per field, pairwise array-consistent, with

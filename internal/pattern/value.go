@@ -31,7 +31,8 @@ type eventValue struct {
 }
 
 func (v *eventValue) reset(kind valueKind, raw []byte) {
-	*v = eventValue{kind: kind, raw: raw, folded: v.folded[:0]}
+	v.kind, v.raw = kind, raw
+	v.numDone, v.foldDone, v.ipDone = false, false, false
 }
 
 // number returns the comparable form of a number value.

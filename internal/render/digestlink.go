@@ -29,7 +29,9 @@ type searchFilter struct {
 
 // digestConsoleURL builds the console link for a digest's findings (sorted as
 // the digest shows them). The link goes to the console of the format most of
-// the findings have (ASFF on a tie); the host and region come from
+// the findings have (ASFF on a tie): the Security Hub CSPM console cannot show
+// OCSF findings nor the other way round, so with mixed formats the link shows
+// the majority, filtered by their accounts and products. The host and region come from
 // finding.ConsoleURL, so they follow the same partition and aggregation-region
 // rules as single-finding links. Repeated fields in a console search are ORed,
 // different fields ANDed.
@@ -67,8 +69,16 @@ func digestConsoleURL(fs []*finding.Finding, region string) (string, DigestScope
 			return u, ScopeIDs
 		}
 	}
-	accounts := filtersOf(fs, fields.account, func(f *finding.Finding) string { return f.AccountID })
-	products := filtersOf(fs, fields.product, func(f *finding.Finding) string { return f.ProductName })
+	// The other format's findings are not in this console: filter on the
+	// accounts and products of the ones that are.
+	var shown []*finding.Finding
+	for _, f := range fs {
+		if (f.Format == finding.FormatOCSF) == (format == finding.FormatOCSF) {
+			shown = append(shown, f)
+		}
+	}
+	accounts := filtersOf(shown, fields.account, func(f *finding.Finding) string { return f.AccountID })
+	products := filtersOf(shown, fields.product, func(f *finding.Finding) string { return f.ProductName })
 	if len(accounts) > 0 {
 		if u := searchURL(base, append(accounts, products...)); len(u) <= MaxConsoleURLLength {
 			return u, ScopeAccounts

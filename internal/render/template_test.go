@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -351,5 +352,48 @@ func unescapedIn(s, sub string) bool {
 			return true
 		}
 		i = i + j + 1
+	}
+}
+
+// TestConcurrentUse runs one transformer and one template from many
+// goroutines; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	tr := seed000(t)
+	event := readTestdata(t, "asff/19-eb-imported-securityhub-fsbp-ec2.8-archived-notified.json")
+	opts := Options{Language: Japanese}
+	html, err := LoadTemplate(KindEmailHTML, "", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := NewView(loadFinding(t, "asff/08-guardduty-ssh-bruteforce.json"), opts)
+	want, err := html.Execute(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 20; j++ {
+				if _, err := tr.Render(event, Vars{}); err != nil {
+					errs <- err
+					return
+				}
+				out, err := html.Execute(view)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if string(out) != string(want) {
+					errs <- fmt.Errorf("concurrent output differs")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

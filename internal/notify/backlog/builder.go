@@ -33,7 +33,8 @@ const (
 )
 
 // Request is one Backlog API call, without the space address and the API
-// key, which the Notifier adds.
+// key, which the Notifier adds. Build returns a new Request each time; the
+// caller owns it.
 type Request struct {
 	Action Action
 	// Method is POST or PATCH; empty for ActionNone.
@@ -98,7 +99,7 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 }
 
 // BuildRequest is NewBuilder(cfg, opts).Build(m), for one-off use and
-// tests.
+// tests. Pure and safe for concurrent use.
 func BuildRequest(m *notify.Message, cfg *Config, opts render.Options) (Request, error) {
 	b, err := NewBuilder(cfg, opts)
 	if err != nil {

@@ -269,7 +269,12 @@ func (c *Config) validatePriorities() error {
 		labels = append(labels, label)
 	}
 	sort.Strings(labels)
+	seen := map[string]string{}
 	for _, label := range labels {
+		if other, dup := seen[strings.ToUpper(label)]; dup {
+			return fmt.Errorf("priorities.%s: repeats priorities.%s", label, other)
+		}
+		seen[strings.ToUpper(label)] = label
 		if !slices.Contains(render.SeverityLabels(), strings.ToUpper(label)) {
 			return fmt.Errorf("priorities.%s: not a severity label; use CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL", label)
 		}

@@ -20,7 +20,8 @@ import (
 //
 //   - Authentication: the API key goes in the apiKey query parameter of
 //     every request
-//     (https://developer.nulab.com/docs/backlog/auth/).
+//     (https://developer.nulab.com/docs/backlog/getting-started/, "You can
+//     also pass it as the apiKey query parameter").
 //   - Add Issue: POST /api/v2/issues, Content-Type
 //     application/x-www-form-urlencoded; projectId, summary, issueTypeId
 //     and priorityId are required; categoryId[] and notifiedUserId[] are

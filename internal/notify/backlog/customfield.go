@@ -16,7 +16,7 @@ import (
 type CustomValue []string
 
 // UnmarshalJSON accepts a string, a number or an array of strings and
-// numbers. The YAML decoder reaches it through JSON too.
+// numbers.
 func (v *CustomValue) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
@@ -41,6 +41,53 @@ func (v *CustomValue) UnmarshalJSON(data []byte) error {
 	}
 	*v = CustomValue{s}
 	return nil
+}
+
+// UnmarshalYAML accepts the same values from YAML; the config file's
+// decoder calls it.
+func (v *CustomValue) UnmarshalYAML(unmarshal func(any) error) error {
+	var raw any
+	if err := unmarshal(&raw); err != nil {
+		return fmt.Errorf("custom field value: %w", err)
+	}
+	if items, ok := raw.([]any); ok {
+		out := make(CustomValue, 0, len(items))
+		for i, item := range items {
+			s, err := yamlScalar(item)
+			if err != nil {
+				return fmt.Errorf("custom field value [%d]: %w", i, err)
+			}
+			out = append(out, s)
+		}
+		*v = out
+		return nil
+	}
+	s, err := yamlScalar(raw)
+	if err != nil {
+		return fmt.Errorf("custom field value: %w", err)
+	}
+	*v = CustomValue{s}
+	return nil
+}
+
+// yamlScalar reads a decoded YAML string or number as the text Backlog
+// expects.
+func yamlScalar(x any) (string, error) {
+	switch n := x.(type) {
+	case nil:
+		return "", errors.New("has no value")
+	case string:
+		return n, nil
+	case int:
+		return strconv.Itoa(n), nil
+	case int64:
+		return strconv.FormatInt(n, 10), nil
+	case uint64:
+		return strconv.FormatUint(n, 10), nil
+	case float64:
+		return strconv.FormatFloat(n, 'f', -1, 64), nil
+	}
+	return "", errors.New("want a text, a number or a list of them")
 }
 
 // scalar reads a JSON string or number as the text Backlog expects.

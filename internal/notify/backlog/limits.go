@@ -25,8 +25,9 @@ const (
 // AWS caps Description at 1,024 characters and Remediation text at 512; a
 // finding from elsewhere may not.
 const (
-	maxTextField = 10_000 // description, remediation text
-	maxLineField = 1_000  // title, IDs, resource lines
+	maxTextField  = 10_000 // description, remediation text
+	maxLineField  = 1_000  // title, IDs, resource lines
+	maxDigestLine = 500    // one finding's line in a digest
 )
 
 // utf16Len is the length of s in UTF-16 code units.
@@ -86,6 +87,7 @@ func clipView(v render.View) render.View {
 	v.ActionName = line(v.ActionName)
 	v.Severity.Name = line(v.Severity.Name)
 	v.Severity.Label = line(v.Severity.Label)
+	v.Severity.Text = line(v.Severity.Text)
 	v.ComplianceStatusName = line(v.ComplianceStatusName)
 	v.WorkflowName = line(v.WorkflowName)
 	v.RecordStateName = line(v.RecordStateName)
@@ -102,6 +104,14 @@ func clipView(v render.View) render.View {
 			resources[i] = render.ResourceLine{Type: line(r.Type), ID: line(r.ID), Region: line(r.Region), Text: line(r.Text)}
 		}
 		v.Resources = resources
+	}
+	// A link too long to open (a console link to a finding with a huge
+	// ID) is left out rather than cut.
+	if len(v.ConsoleURL) > maxLinkURL {
+		v.ConsoleURL = ""
+	}
+	if len(v.RemediationURL) > maxLinkURL {
+		v.RemediationURL = ""
 	}
 	v.Description = clip(v.Description, maxTextField, lang)
 	v.RemediationText = clip(v.RemediationText, maxTextField, lang)

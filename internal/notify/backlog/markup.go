@@ -33,9 +33,15 @@ type notationMarkup struct{}
 
 func (notationMarkup) text(s string) string { return EscapeNotation(s) }
 
+// maxLinkURL is the longest link the texts carry. A longer one (a console
+// link to a finding with a huge ID) opens nowhere useful and would crowd
+// out the text around it; 2,000 characters is the long-standing safe URL
+// length, which render also uses for digest links.
+const maxLinkURL = render.MaxConsoleURLLength
+
 func (notationMarkup) link(label, url string) string {
 	u := notationLinkURL(url)
-	if u == "" {
+	if u == "" || len(u) > maxLinkURL {
 		return ""
 	}
 	return "[[" + EscapeNotation(label) + ">" + u + "]]"
@@ -54,7 +60,7 @@ func (markdownMarkup) text(s string) string { return render.MarkdownEscape(s) }
 
 func (markdownMarkup) link(label, url string) string {
 	u := render.MarkdownURL(url)
-	if u == "" {
+	if u == "" || len(u) > maxLinkURL {
 		return ""
 	}
 	return "[" + render.MarkdownEscape(label) + "](" + u + ")"

@@ -11,8 +11,9 @@ import (
 // as written and cannot form markup: a backslash, the escape character of
 // Backlog notation, goes before
 //
-//   - a doubled bracket, quote or percent sign ([[, ]], '', %%: links,
-//     bold and italic, strike-through),
+//   - a doubled bracket, single quote or percent sign ("[[" and "]]"
+//     links, two or three single quotes for bold and italic, "%%"
+//     strike-through),
 //   - "{" opening a {code} or {quote} block or its end,
 //   - "&" starting a command or character reference (&color(…), &br;,
 //     &amp;) and "#" before a letter (#image(…), #thumbnail(…),

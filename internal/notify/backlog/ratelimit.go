@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hubrelay/hubrelay/internal/notify"
 )
 
 // DefaultRateLimitWait is how long to wait after a 429 answer that says
@@ -57,20 +59,20 @@ func (t *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // rateLimitWait reads X-RateLimit-Reset (UTC epoch seconds) relative to now,
-// rounded up to whole seconds; a missing or malformed value means
-// DefaultRateLimitWait and a time in the past means no wait.
+// rounded up to whole seconds and capped at notify.MaxRetryAfter; a missing
+// or malformed value means DefaultRateLimitWait and a time in the past means
+// no wait.
 func rateLimitWait(reset string, now time.Time) time.Duration {
 	epoch, err := strconv.ParseInt(strings.TrimSpace(reset), 10, 64)
 	if err != nil || epoch <= 0 {
 		return DefaultRateLimitWait
 	}
-	const maxEpoch = 1 << 40 // far beyond any real reset; avoids overflow below
-	if epoch > maxEpoch {
-		epoch = maxEpoch
-	}
 	wait := time.Unix(epoch, 0).Sub(now)
-	if wait <= 0 {
+	switch {
+	case wait <= 0:
 		return 0
+	case wait >= notify.MaxRetryAfter:
+		return notify.MaxRetryAfter // notify would cap it anyway
 	}
 	// Round up, so the wait never ends before the window resets.
 	return (wait + time.Second - 1).Truncate(time.Second)

@@ -66,12 +66,13 @@ func notationDescription(v render.View) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// severityText is "High (HIGH)", or the name alone for an unknown label.
+// severityText is render's severity text ("高 (HIGH)", "High"), or the
+// name when the view has none.
 func severityText(s render.Severity, mk markup) string {
-	if s.Label == "" || s.Label == s.Name {
-		return mk.text(s.Name)
+	if s.Text != "" {
+		return mk.text(s.Text)
 	}
-	return mk.text(s.Name + " (" + s.Label + ")")
+	return mk.text(s.Name)
 }
 
 // findingLinks are the Security Hub console and recommendation links of a
@@ -161,7 +162,7 @@ func digestText(d render.DigestView, omitted int, mk markup) string {
 		if len(where) > 0 {
 			text += " (" + strings.Join(where, " / ") + ")"
 		}
-		entry := mk.text(text)
+		entry := mk.text(clip(text, maxDigestLine, d.Language))
 		if l := mk.link("Security Hub", v.ConsoleURL); l != "" {
 			entry += " " + l
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/hubrelay/hubrelay/internal/notify"
@@ -28,23 +29,35 @@ func (s Settings) Decode(v any) error {
 		if errors.Is(err, io.EOF) {
 			return errors.New("settings:1:1: empty settings")
 		}
-		return fmt.Errorf("settings:%s: %w", position(string(s), errorOffset(err, dec)), err)
+		return fmt.Errorf("settings:%s: %w", position(string(s), errorOffset(err, dec, string(s))), err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("settings:%s: unexpected data after the settings object", position(string(s), dec.InputOffset()))
+	end := dec.InputOffset()
+	rest := string(s)[end:]
+	if trimmed := strings.TrimLeft(rest, " \t\r\n"); trimmed != "" {
+		at := end + int64(len(rest)-len(trimmed))
+		return fmt.Errorf("settings:%s: unexpected data after the settings object", position(string(s), at))
 	}
 	return nil
 }
 
 // errorOffset finds the byte offset a JSON error refers to.
-func errorOffset(err error, dec *json.Decoder) int64 {
+func errorOffset(err error, dec *json.Decoder, input string) int64 {
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		return syntax.Offset
+		return syntax.Offset - 1 // the offset is just past the offending byte
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		return typeErr.Offset
+	}
+	// encoding/json reports an unknown field after decoding the whole
+	// object; point at the field's name instead.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if field, err := strconv.Unquote(name); err == nil {
+			if at := strings.Index(input, strconv.Quote(field)); at >= 0 {
+				return int64(at)
+			}
+		}
 	}
 	return dec.InputOffset()
 }

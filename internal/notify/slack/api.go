@@ -116,7 +116,7 @@ type apiResponse struct {
 // with "ok": false becomes an *APIError, retryable after Retry-After (when
 // given) for the transient codes.
 func (n *Notifier) call(ctx context.Context, method string, query url.Values, body []byte) (*apiResponse, error) {
-	endpoint := n.apiURL + method
+	endpoint := n.cfg.APIURL + method
 	httpMethod := http.MethodGet
 	var reader io.Reader
 	if body != nil {
@@ -129,7 +129,7 @@ func (n *Notifier) call(ctx context.Context, method string, query url.Values, bo
 	if err != nil {
 		return nil, notify.Permanent(fmt.Errorf("slack: %s: build request: %w", method, err))
 	}
-	req.Header.Set("Authorization", "Bearer "+n.token)
+	req.Header.Set("Authorization", "Bearer "+n.cfg.Token)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")

@@ -116,7 +116,8 @@ func digestEntry(v render.View) string {
 
 // groupElement names the digest's group.
 func groupElement(lang render.Language, key string) string {
-	if strings.TrimSpace(key) == "" {
+	key = render.SingleLine(key)
+	if key == "" {
 		return ""
 	}
 	return render.SlackEscape(phraseGroup.in(lang)+": ") + code(esc(key, lineBudget))
@@ -124,6 +125,7 @@ func groupElement(lang render.Language, key string) string {
 
 // routeElement names the route that matched.
 func routeElement(lang render.Language, route string) string {
+	route = render.SingleLine(route)
 	if route == "" {
 		return ""
 	}

@@ -15,17 +15,12 @@ import (
 // Notifier posts messages to one configured Slack destination. Safe for
 // concurrent use: it holds only values fixed by New and a notify.Client.
 type Notifier struct {
-	name         string
-	cfg          Config
-	token        string
-	webhookURL   string
-	apiURL       string
-	workspaceURL string
-	opts         render.Options
-	client       *notify.Client
-	red          *notify.Redactor
-	log          *slog.Logger
-	now          func() time.Time
+	cfg    Config // as configured, with APIURL defaulted and ending in "/"
+	opts   render.Options
+	client *notify.Client
+	red    *notify.Redactor
+	log    *slog.Logger
+	now    func() time.Time
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
@@ -44,29 +39,24 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	}
 	env = env.WithDefaults()
 	red := env.Redactor.With(cfg.Token, cfg.WebhookURL)
-	apiURL := cfg.APIURL
-	if apiURL == "" {
-		apiURL = DefaultAPIURL
+	c := *cfg
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
 	}
-	if !strings.HasSuffix(apiURL, "/") {
-		apiURL += "/"
+	if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
 	}
 	lang := env.Language
-	if cfg.Language != "" {
-		lang = cfg.Language
+	if c.Language != "" {
+		lang = c.Language
 	}
 	return &Notifier{
-		name:         name,
-		cfg:          *cfg,
-		token:        cfg.Token,
-		webhookURL:   cfg.WebhookURL,
-		apiURL:       apiURL,
-		workspaceURL: cfg.WorkspaceURL,
-		opts:         render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region},
-		client:       notify.NewClient(env, red),
-		red:          red,
-		log:          red.Logger(env.Logger).With(slog.String("destination", name)),
-		now:          env.Now,
+		cfg:    c,
+		opts:   render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region},
+		client: notify.NewClient(env, red),
+		red:    red,
+		log:    red.Logger(env.Logger).With(slog.String("destination", name)),
+		now:    env.Now,
 	}, nil
 }
 
@@ -90,7 +80,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("slack: %w", err), 0)
 	}
 	p := BuildPayload(m, &n.cfg, n.opts)
-	if n.webhookURL != "" {
+	if n.cfg.WebhookURL != "" {
 		body, err := p.Marshal()
 		if err != nil {
 			return notify.Receipt{}, notify.Permanent(fmt.Errorf("slack: encode message: %w", err))

@@ -24,7 +24,7 @@ func (n *Notifier) permalink(ctx context.Context, rc notify.Receipt) string {
 	if err == nil && safeLink(resp.Permalink) {
 		return resp.Permalink
 	}
-	built := buildPermalink(n.workspaceURL, rc)
+	built := buildPermalink(n.cfg.WorkspaceURL, rc)
 	if err != nil {
 		n.log.Warn("slack: chat.getPermalink failed; the receipt's link is built from workspace_url instead",
 			slog.String("channel", rc.Channel), slog.String("ts", rc.ID),

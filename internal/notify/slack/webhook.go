@@ -34,7 +34,7 @@ var webhookHints = []struct{ code, hint string }{
 // the rest permanent. The library does not retry webhooks; neither does
 // this: the queue does.
 func (n *Notifier) postWebhook(ctx context.Context, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.webhookURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.cfg.WebhookURL, bytes.NewReader(body))
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("slack: incoming webhook: build request: %w", n.red.Error(err)))
 	}
