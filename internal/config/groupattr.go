@@ -2,7 +2,7 @@ package config
 
 import "slices"
 
-// groupAttributes are the Security Hub finding filter attribute names a route
+// groupAttributeNames lists the Security Hub finding filter attribute names a route
 // may group by. The route package reads each from the normalized finding and
 // its tests check that it knows every name here.
 func groupAttributeNames() []string {

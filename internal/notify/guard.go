@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,7 +40,20 @@ func (g *guarded) Notify(ctx context.Context, m *Message) (rc Receipt, err error
 		}
 	}()
 	rc, err = g.next.Notify(ctx, m)
-	return rc, g.red.Error(err)
+	return rc, g.red.Error(retryInterrupted(err))
+}
+
+// retryInterrupted makes an unclassified error caused by a cancelled or
+// expired context retryable: the delivery was interrupted, not refused.
+func retryInterrupted(err error) error {
+	var classified *Error
+	if err == nil || errors.As(err, &classified) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Retry(err, 0)
+	}
+	return err
 }
 
 // Close closes the destination's Notifier when it is an io.Closer.

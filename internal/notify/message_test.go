@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -63,5 +64,23 @@ func TestReceiptIsZero(t *testing.T) {
 	}
 	if (Receipt{Thread: "1.2"}).IsZero() {
 		t.Error("receipt with a thread IsZero")
+	}
+}
+
+func TestReceiptJSON(t *testing.T) {
+	rc := Receipt{ID: "1767323045.000100", URL: "https://example.slack.com/archives/C1/p1", Channel: "C1", Thread: "1767323045.000100"}
+	data, err := json.Marshal(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data) != `{"id":"1767323045.000100","url":"https://example.slack.com/archives/C1/p1","channel":"C1","thread":"1767323045.000100"}` {
+		t.Errorf("JSON = %s", data)
+	}
+	var back Receipt
+	if err := json.Unmarshal(data, &back); err != nil || back != rc {
+		t.Errorf("round trip = %+v, %v", back, err)
+	}
+	if data, _ := json.Marshal(Receipt{ID: "SEC-12"}); string(data) != `{"id":"SEC-12"}` {
+		t.Errorf("empty fields not omitted: %s", data)
 	}
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"slices"
@@ -28,8 +29,9 @@ const minSecretSegmentLen = 16
 // fields (With).
 //
 // Besides each secret as given it finds the forms a secret takes when an
-// API echoes it back: JSON-escaped, with "\/" escaping, query-escaped and
-// path-escaped. A secret that is a URL (a Slack or Teams webhook) is found
+// API echoes it back: JSON-escaped, with "\/" escaping, query-escaped,
+// path-escaped, and (for secrets of 12 bytes or more) inside base64 text
+// such as a Basic authorization header. A secret that is a URL (a Slack or Teams webhook) is found
 // through its secret parts instead, so its host stays readable: its path,
 // path segments of 16 characters or more, query values of 8 or more, and
 // password; and paths on its host are hidden by URL.
@@ -113,13 +115,36 @@ func buildRedactor(secrets []string) *Redactor {
 func secretForms(s string) []string {
 	quoted, _ := json.Marshal(s) // a string always marshals
 	escaped := string(quoted[1 : len(quoted)-1])
-	return []string{
+	return append([]string{
 		s,
 		escaped,
 		strings.ReplaceAll(escaped, "/", `\/`),
 		url.QueryEscape(s),
 		url.PathEscape(s),
+	}, base64Forms(s)...)
+}
+
+// minBase64Secret is the shortest secret also looked for inside base64.
+const minBase64Secret = 12
+
+// base64Forms returns the part of the base64 encoding of s that is the
+// same wherever s sits inside the encoded text, for each of the three
+// alignments and both alphabets: what an echoed "Authorization: Basic
+// base64(user:token)" header shows of the token.
+func base64Forms(s string) []string {
+	if len(s) < minBase64Secret {
+		return nil
 	}
+	var forms []string
+	for offset := range 3 {
+		data := append(make([]byte, offset), s...)
+		start := (offset + 2) / 3 * 4    // first group made of s alone
+		end := (offset + len(s)) / 3 * 4 // last group made of s alone
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			forms = append(forms, enc.EncodeToString(data)[start:end])
+		}
+	}
+	return forms
 }
 
 // urlParts returns the secret parts of s when s is an absolute URL with a

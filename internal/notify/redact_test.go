@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -254,5 +255,26 @@ func TestRedactorErrorKeepsStatusError(t *testing.T) {
 	}
 	if strings.Contains(clean.Error(), testToken) {
 		t.Errorf("token in %q", clean)
+	}
+}
+
+func TestRedactorBase64(t *testing.T) {
+	const token = "ATATT3xFfGF0jira-api-token"
+	red := NewRedactor(token)
+	for _, prefix := range []string{"", "a", "ab", "user@example.com:", "me:"} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding} {
+			header := "Basic " + enc.EncodeToString([]byte(prefix+token))
+			out := red.String(header)
+			if !strings.Contains(out, Redacted) {
+				t.Errorf("prefix %q: %q not redacted in %q", prefix, token, out)
+			}
+			// What is left must not decode to a recognisable part of the token.
+			if strings.Contains(out, enc.EncodeToString([]byte(token))[4:12]) {
+				t.Errorf("prefix %q: token material left in %q", prefix, out)
+			}
+		}
+	}
+	if forms := base64Forms("short"); forms != nil {
+		t.Errorf("short secrets get no base64 forms, got %v", forms)
 	}
 }

@@ -82,11 +82,15 @@ func (r *Registry) Check(typ string, dec Decoder) error {
 }
 
 // New builds the Notifier for the destination called name of type typ.
-// env is completed with WithDefaults. The returned Notifier validates each
-// Message, recovers a panicking destination into a permanent error, and
-// scrubs returned errors with env.Redactor once more; it implements
-// io.Closer and closes the destination's Notifier when that is an
-// io.Closer.
+// env is completed with WithDefaults. The returned Notifier enforces the
+// parts of the Notifier contract that do not depend on the destination:
+// it rejects an invalid Message as a permanent error without calling the
+// destination, returns a retryable error for a context that is already
+// done, makes an unclassified error caused by context cancellation
+// retryable, recovers a panicking destination into a permanent error
+// (logged with its stack), and scrubs every returned error with
+// env.Redactor once more. It implements io.Closer and closes the
+// destination's Notifier when that is an io.Closer.
 func (r *Registry) New(typ, name string, dec Decoder, env Env) (Notifier, error) {
 	if name == "" {
 		return nil, fmt.Errorf("%s: destination name is empty", typ)

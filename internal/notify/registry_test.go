@@ -20,7 +20,7 @@ import (
 type fakeConfig struct {
 	URL   string `json:"url"`
 	Token string `json:"token"`
-	Fail  string `json:"fail"` // "error", "panic" or "" (succeed)
+	Fail  string `json:"fail"` // how Notify fails; "" succeeds
 }
 
 func (c *fakeConfig) Validate() error {
@@ -41,6 +41,10 @@ func (n *fakeNotifier) Notify(ctx context.Context, m *notify.Message) (notify.Re
 		return notify.Receipt{ID: "partial"}, notify.Retry(fmt.Errorf("fake: rejected token %s", n.cfg.Token), 0)
 	case "panic":
 		panic("fake: boom with token " + n.cfg.Token)
+	case "deadline":
+		return notify.Receipt{}, fmt.Errorf("fake: %w", context.DeadlineExceeded)
+	case "classified-deadline":
+		return notify.Receipt{}, notify.Permanent(fmt.Errorf("fake: %w", context.DeadlineExceeded))
 	}
 	return notify.Receipt{ID: "1700000000.000100", Channel: "C1"}, nil
 }
@@ -165,6 +169,8 @@ func TestRegistryNotifierGuards(t *testing.T) {
 		{name: "cancelled context is retryable", ctx: cancelled, m: validMessage(), wantRetry: true, wantErr: "context canceled"},
 		{name: "destination error is scrubbed, receipt kept", fail: "error", m: validMessage(), wantRetry: true, wantErr: "fake: rejected token [REDACTED]", wantReceipt: "partial"},
 		{name: "panic becomes a permanent error", fail: "panic", m: validMessage(), wantErr: "destination panicked: fake: boom with token [REDACTED]"},
+		{name: "unclassified deadline becomes retryable", fail: "deadline", m: validMessage(), wantRetry: true, wantErr: "fake: context deadline exceeded"},
+		{name: "classified deadline stays as classified", fail: "classified-deadline", m: validMessage(), wantErr: "fake: context deadline exceeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

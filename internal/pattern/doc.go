@@ -29,11 +29,13 @@
 //     and matches every leaf value that is not excluded, including values of
 //     other types (anything-but "x" matches 5, true and null).
 //   - {"numeric": [">", 0, "<=", 5]}: "=", "<", "<=", ">", ">="; a range gives
-//     its lower bound first. Numbers are compared as exact decimals within
-//     -5.0e9 … +5.0e9 with at most six digits after the decimal point (the
-//     event-ruler README and EventBridge guide). Pattern numbers outside that
-//     are rejected; event numbers outside it never satisfy numeric or
-//     anything-but-number conditions.
+//     its lower bound first and must not be empty. Numbers are compared as
+//     exact decimals within -5.0e9 … +5.0e9 with at most six digits after
+//     the decimal point (the event-ruler README and EventBridge guide;
+//     event-ruler's newest code widens this to ±5.0e11, its README does not).
+//     numeric and anything-but operands outside those limits are rejected;
+//     event numbers outside them never satisfy numeric and are never
+//     excluded by anything-but numbers.
 //   - Exact numbers match numerically when both sides are within those
 //     limits (5, 5.0 and 5e0 are equal) and otherwise by their literal
 //     text, so account IDs written as numbers still match themselves.

@@ -13,9 +13,10 @@ type setScratch struct {
 	matched []int32
 
 	// clause search state
-	chosen []int32    // contexts of the leaves chosen so far
-	absent []int32    // presence predicates of fields satisfied by absence
-	order  []setField // a clause's fields, fewest hits first
+	chosen  []int32    // contexts of the leaves chosen so far
+	absent  []int32    // presence predicates of fields satisfied by absence
+	order   []setField // a clause's fields, fewest hits first
+	forward bool       // check ahead during the search (fields with several hits)
 
 	val    eventValue
 	strBuf []byte // unescaped string value

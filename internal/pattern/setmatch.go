@@ -132,6 +132,10 @@ func (ix *setIndex) tryClause(ci int32, sc *setScratch) {
 	}
 	sc.chosen = sc.chosen[:0]
 	sc.absent = sc.absent[:0]
+	sc.forward = several
+	if several && !sc.absencesPossible(fields) {
+		return
+	}
 	if sc.assign(fields) {
 		sc.keySeen[c.key] = true
 		sc.matched = append(sc.matched, c.key)
@@ -148,7 +152,10 @@ func (sc *setScratch) fieldRank(f setField) int32 {
 }
 
 // assign searches for one hit per field, pairwise array-consistent, with
-// fields that may be absent checked against the choice at the end.
+// fields that may be absent checked against the choice at the end. When
+// fields have several hits it checks ahead that every remaining required
+// field still has a usable hit, which keeps the search short on events with
+// large arrays.
 func (sc *setScratch) assign(fields []setField) bool {
 	if len(fields) == 0 {
 		return sc.absencesHold()
@@ -161,6 +168,10 @@ func (sc *setScratch) assign(fields []setField) bool {
 				continue
 			}
 			sc.chosen = append(sc.chosen, ctx)
+			if sc.forward && !sc.remainingPossible(fields[1:]) {
+				sc.chosen = sc.chosen[:len(sc.chosen)-1]
+				continue
+			}
 			if sc.assign(fields[1:]) {
 				return true
 			}
@@ -173,6 +184,58 @@ func (sc *setScratch) assign(fields []setField) bool {
 			return true
 		}
 		sc.absent = sc.absent[:len(sc.absent)-1]
+	}
+	return false
+}
+
+// remainingPossible reports whether every remaining required field has a
+// hit consistent with the leaves chosen so far.
+func (sc *setScratch) remainingPossible(fields []setField) bool {
+	for _, f := range fields {
+		if f.presence >= 0 {
+			return true // optional fields come last
+		}
+		found := false
+		for h := sc.predHead[f.pred]; h >= 0 && !found; h = sc.hits[h].next {
+			found = sc.consistentWithChosen(sc.hits[h].ctx)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// absencesPossible rules out absence options that no choice can make true:
+// a field can only count as absent if every leaf at its path can be made
+// inconsistent by some hit of another field. A field that must then be
+// present but has no positive condition makes the clause fail.
+func (sc *setScratch) absencesPossible(fields []setField) bool {
+	for _, f := range fields {
+		if f.presence < 0 || f.pred >= 0 {
+			continue
+		}
+		for q := sc.predHead[f.presence]; q >= 0; q = sc.hits[q].next {
+			if !sc.blockable(sc.hits[q].ctx, fields) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// blockable reports whether some hit of a positive field is inconsistent
+// with context q.
+func (sc *setScratch) blockable(q int32, fields []setField) bool {
+	for _, f := range fields {
+		if f.pred < 0 {
+			continue
+		}
+		for h := sc.predHead[f.pred]; h >= 0; h = sc.hits[h].next {
+			if !sc.consistent(q, sc.hits[h].ctx) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/json"
-	"net/url"
 	"strings"
 	"time"
 
@@ -174,20 +173,6 @@ func (v View) WithEvent(e Event) View {
 	return v
 }
 
-// details labels the non-empty values and joins them with " / ".
-func details(lang Language, account, region, product string) string {
-	var parts []string
-	for _, p := range []struct {
-		key   MessageKey
-		value string
-	}{{MsgAccount, account}, {MsgRegion, region}, {MsgProduct, product}} {
-		if p.value != "" {
-			parts = append(parts, Translate(lang, p.key)+": "+p.value)
-		}
-	}
-	return strings.Join(parts, " / ")
-}
-
 func newSeverity(lang Language, s finding.Severity) Severity {
 	label := strings.ToUpper(SingleLine(s.Label))
 	name := SeverityName(lang, label)
@@ -237,51 +222,6 @@ func timeLayout(lang Language) string {
 	return "2006-01-02 15:04:05 MST"
 }
 
-// RemediationURL returns the finding's remediation link: Remediation.URL when
-// it is an http(s) URL, else, for a Security Hub control, the control's
-// remediation page in the Security Hub documentation
-// (https://docs.aws.amazon.com/console/securityhub/<control>/remediation), else
-// "". Safe for concurrent use.
-func RemediationURL(f *finding.Finding) string {
-	if f == nil {
-		return ""
-	}
-	if u := safeURL(f.Remediation.URL); u != "" {
-		return u
-	}
-	if id := SingleLine(f.Compliance.SecurityControlID); id != "" && isControlID(id) {
-		return "https://docs.aws.amazon.com/console/securityhub/" + id + "/remediation"
-	}
-	return ""
-}
-
-// isControlID reports whether s has the shape of a Security Hub control ID
-// such as "EC2.7" or "CloudTrail.2", so it can go into a URL path as it is.
-func isControlID(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '.' || c == '-' || c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// safeURL returns s when it is an absolute http or https URL with a host,
-// and "" otherwise, so a finding cannot smuggle a javascript: or data: link
-// into a message.
-func safeURL(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s, " \t\r\n\"<>\\`") {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return ""
-	}
-	return s
-}
-
 // controlID is the Security Hub control of a control finding: the
 // consolidated SecurityControlId, else (findings from before consolidated
 // control findings) ProductFields ControlId or RuleId.
@@ -304,42 +244,4 @@ func controlID(f *finding.Finding) string {
 		}
 	}
 	return ""
-}
-
-func complianceName(lang Language, status string) string {
-	switch status {
-	case "PASSED":
-		return Translate(lang, MsgCompliancePassed)
-	case "FAILED":
-		return Translate(lang, MsgComplianceFailed)
-	case "WARNING":
-		return Translate(lang, MsgComplianceWarning)
-	case "NOT_AVAILABLE":
-		return Translate(lang, MsgComplianceNotAvailable)
-	}
-	return status
-}
-
-func workflowName(lang Language, status string) string {
-	switch status {
-	case "NEW":
-		return Translate(lang, MsgWorkflowNew)
-	case "NOTIFIED":
-		return Translate(lang, MsgWorkflowNotified)
-	case "RESOLVED":
-		return Translate(lang, MsgWorkflowResolved)
-	case "SUPPRESSED":
-		return Translate(lang, MsgWorkflowSuppressed)
-	}
-	return status
-}
-
-func recordStateName(lang Language, state string) string {
-	switch state {
-	case "ACTIVE":
-		return Translate(lang, MsgRecordActive)
-	case "ARCHIVED":
-		return Translate(lang, MsgRecordArchived)
-	}
-	return state
 }

@@ -100,9 +100,7 @@ func scalar(data []byte) (string, error) {
 		return s, nil
 	}
 	var n json.Number
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&n); err == nil {
+	if err := json.Unmarshal(data, &n); err == nil {
 		if i, err := strconv.ParseInt(n.String(), 10, 64); err == nil {
 			return strconv.FormatInt(i, 10), nil
 		}

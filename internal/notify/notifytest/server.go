@@ -27,11 +27,16 @@ type Response struct {
 
 // Request is what a Server received.
 type Request struct {
-	Method   string
-	Path     string // URL path, unescaped
+	// Method is the HTTP method.
+	Method string
+	// Path is the URL path, unescaped.
+	Path string
+	// RawQuery is the query string without "?".
 	RawQuery string
-	Header   http.Header
-	Body     []byte
+	// Header holds the request headers.
+	Header http.Header
+	// Body is the whole request body.
+	Body []byte
 }
 
 // Server is an httptest server that answers from a script and records

@@ -14,24 +14,28 @@ import (
 // finding_ids. Empty fields are left out. Field names are stable: scripts
 // read them.
 type Record struct {
-	Time        string      `json:"time"`
+	// Time is when the record was written (RFC 3339, Env.Location).
+	Time string `json:"time"`
+	// Kind, Route, Destination and Key are the message's.
 	Kind        notify.Kind `json:"kind"`
 	Route       string      `json:"route,omitempty"`
 	Destination string      `json:"destination,omitempty"`
 	Key         string      `json:"key,omitempty"`
 
+	// FindingID to ConsoleURL describe a single-finding message.
 	FindingID   string   `json:"finding_id,omitempty"`
 	Title       string   `json:"title,omitempty"`
-	Severity    string   `json:"severity,omitempty"`
+	Severity    string   `json:"severity,omitempty"` // the label: INFORMATIONAL … CRITICAL
 	Account     string   `json:"account,omitempty"`
 	Region      string   `json:"region,omitempty"`
-	Product     string   `json:"product,omitempty"`
+	Product     string   `json:"product,omitempty"` // product name, else product ARN
 	ResourceIDs []string `json:"resource_ids,omitempty"`
-	Compliance  string   `json:"compliance,omitempty"`
-	Workflow    string   `json:"workflow,omitempty"`
+	Compliance  string   `json:"compliance,omitempty"` // compliance status
+	Workflow    string   `json:"workflow,omitempty"`   // workflow status
 	RecordState string   `json:"record_state,omitempty"`
-	ConsoleURL  string   `json:"console_url,omitempty"`
+	ConsoleURL  string   `json:"console_url,omitempty"` // the Security Hub console link
 
+	// GroupKey, Total and FindingIDs describe a digest.
 	GroupKey   string   `json:"group_key,omitempty"`
 	Total      int      `json:"total,omitempty"`
 	FindingIDs []string `json:"finding_ids,omitempty"`
