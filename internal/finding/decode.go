@@ -28,7 +28,8 @@ func Decode(source string, data []byte) ([]Item, []error) {
 
 // DecodeReader reads r to its end (standard input, a request body) and
 // decodes it as Decode does. A read error is reported as one more *Error
-// after whatever was read has been decoded.
+// after whatever was read has been decoded. Calls are independent; r itself
+// must not be read by anyone else meanwhile.
 func DecodeReader(source string, r io.Reader) ([]Item, []error) {
 	data, err := io.ReadAll(r)
 	items, errs := Decode(source, data)
@@ -42,7 +43,8 @@ func DecodeReader(source string, r io.Reader) ([]Item, []error) {
 // below a directory (extensions in any case), walked in lexical order. A
 // file named explicitly is decoded whatever its extension. Item.Source is
 // the file's path as given (joined below a directory). A file that cannot be
-// read is one *Error; the other files are still decoded.
+// read is one *Error; the other files are still decoded. DecodePath is safe
+// for concurrent use.
 func DecodePath(path string) ([]Item, []error) {
 	info, err := os.Stat(path)
 	if err != nil {

@@ -10,9 +10,13 @@ import (
 
 // The EventBridge detail-types of Security Hub finding events.
 const (
-	DetailTypeImported     = "Security Hub Findings - Imported"
+	// DetailTypeImported is sent for every new or updated ASFF finding.
+	DetailTypeImported = "Security Hub Findings - Imported"
+	// DetailTypeCustomAction is sent when a user applies a custom action to
+	// findings in the console; detail.actionName names the action.
 	DetailTypeCustomAction = "Security Hub Findings - Custom Action"
-	DetailTypeImportedV2   = "Findings Imported V2"
+	// DetailTypeImportedV2 is sent for every new or updated OCSF finding.
+	DetailTypeImportedV2 = "Findings Imported V2"
 )
 
 // eventSource is the EventBridge source of every Security Hub event.

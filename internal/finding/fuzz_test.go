@@ -183,3 +183,37 @@ func rfc3339Zone(s string) bool {
 	n := len(s)
 	return n >= 6 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':'
 }
+
+// FuzzWrap: never a panic; an envelope always embeds exactly the finding.
+func FuzzWrap(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.json")
+	for _, path := range files {
+		name, _ := filepath.Rel("testdata", path)
+		f.Add(fixtureFinding(f, name))
+	}
+	f.Add([]byte(`{"Id":"a\u0000\"","ProductArn":"","UpdatedAt":"2024-01-04T15:25:10-1759"}`))
+	f.Add([]byte(`{"finding_info":{"uid":"x"},"class_uid":1,"time":-1}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		event, err := Wrap(raw)
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) && !errors.Is(err, ErrNotFinding) {
+				t.Fatalf("error of no kind: %v", err)
+			}
+			return
+		}
+		inEvent := eventFindings(t, event)
+		if len(inEvent) != 1 || !bytes.Equal(inEvent[0], bytes.TrimSpace(raw)) {
+			t.Fatalf("envelope does not embed the finding: %q", event)
+		}
+		var e struct {
+			Time      string
+			Resources []string
+		}
+		if json.Unmarshal(event, &e) != nil || len(e.Resources) != 1 {
+			t.Fatalf("bad envelope %q", event)
+		}
+		if _, err := time.Parse("2006-01-02T15:04:05Z", e.Time); err != nil {
+			t.Fatalf("time %q: %v", e.Time, err)
+		}
+	})
+}

@@ -61,16 +61,39 @@ func decodeOne(t testing.TB, source string, data []byte) Item {
 	return items[0]
 }
 
+// exactMember returns the value of the last member of obj called exactly
+// key (EventBridge compares keys case-sensitively; encoding/json does not).
+func exactMember(t testing.TB, obj []byte, key string) json.RawMessage {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object (%v): %.200s", err, obj)
+	}
+	var found json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("bad object: %v", err)
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			t.Fatalf("bad object: %v", err)
+		}
+		if tok == key {
+			found = value
+		}
+	}
+	return found
+}
+
 // eventFindings returns detail.findings of an event.
 func eventFindings(t testing.TB, event []byte) []json.RawMessage {
 	t.Helper()
-	var ev struct {
-		Detail struct{ Findings []json.RawMessage }
+	var list []json.RawMessage
+	if err := json.Unmarshal(exactMember(t, exactMember(t, event, "detail"), "findings"), &list); err != nil {
+		t.Fatalf("detail.findings is not an array: %v\n%.300s", err, event)
 	}
-	if err := json.Unmarshal(event, &ev); err != nil {
-		t.Fatalf("event is not JSON: %v\n%s", err, event)
-	}
-	return ev.Detail.Findings
+	return list
 }
 
 // sameFinding compares two findings field by field, times by instant and

@@ -33,10 +33,10 @@ func skipValue(data []byte, i int) int {
 			}
 		}
 		return i
-	default: // number or literal: runs until a delimiter
+	default: // number or literal: letters, digits, sign, point, exponent
 		for i < len(data) {
-			switch c := data[i]; {
-			case c == ',' || c == '}' || c == ']' || isSpace(c):
+			c := data[i]
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '-' || c == '.') {
 				return i
 			}
 			i++

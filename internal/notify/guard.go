@@ -27,6 +27,9 @@ func (g *guarded) Notify(ctx context.Context, m *Message) (rc Receipt, err error
 	if err := m.Validate(); err != nil {
 		return Receipt{}, Permanent(fmt.Errorf("%s: %w", g.name, err))
 	}
+	if ctx == nil {
+		return Receipt{}, Permanent(fmt.Errorf("%s: nil context", g.name))
+	}
 	if err := ctx.Err(); err != nil {
 		return Receipt{}, Retry(fmt.Errorf("%s: %w", g.name, err), 0)
 	}

@@ -201,12 +201,12 @@ func BenchmarkCheckResponse(b *testing.B) {
 func FuzzCheckResponse(f *testing.F) {
 	f.Add(429, "30", `{"ok":false,"error":"ratelimited","token":"xoxb-1234567890-abcdefghijkl"}`)
 	f.Add(503, "Fri, 02 Jan 2026 03:05:35 GMT", "<html>\r\n<body>Service Unavailable</body></html>")
-	f.Add(404, "", "no_service /services/T000/B000/XXXXXXXXXXXX")
+	f.Add(404, "", "no_service /services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
 	f.Add(200, "", "ok")
 	f.Add(302, "", "")
 	f.Add(500, "-1", strings.Repeat("xoxb-1234567890-abcdefghijkl", 200))
 	const token = "xoxb-1234567890-abcdefghijkl"
-	red := NewRedactor(token, "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX")
+	red := NewRedactor(token, "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
 	f.Fuzz(func(t *testing.T, status int, retryAfter, body string) {
 		resp := &http.Response{
 			StatusCode: status,
@@ -223,7 +223,7 @@ func FuzzCheckResponse(f *testing.F) {
 		if err == nil {
 			t.Fatalf("status %d gave no error", status)
 		}
-		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "XXXXXXXXXXXX") {
+		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "XXXXXXXXXXXXXXXXXXXXXXXX") {
 			t.Fatalf("secret in %q", err)
 		}
 		if strings.ContainsAny(err.Error(), "\n\r") {

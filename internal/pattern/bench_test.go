@@ -129,3 +129,27 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetBuild measures compiling a Set snapshot: the first Match after
+// the routes were added.
+func BenchmarkSetBuild(b *testing.B) {
+	event := importedEvent(b)
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("routes=%d", n), func(b *testing.B) {
+			patterns := make([]*Pattern, n)
+			for i := range patterns {
+				patterns[i] = mustCompile(b, routePattern(i, n))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				s := NewSet[int]()
+				for i, p := range patterns {
+					s.Add(i, p)
+				}
+				if _, err := s.Match(event); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

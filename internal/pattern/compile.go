@@ -4,9 +4,9 @@ import (
 	"strings"
 )
 
-// matchField is one AND-ed condition of a andClause: the eventLeaf values at path must
+// matchField is one AND-ed condition of a clause: the leaf values at path must
 // include one that satisfies any matcher, or, when absent is set, the path
-// may instead have no (array-consistent) eventLeaf value at all.
+// may instead have no (array-consistent) leaf value at all.
 type matchField struct {
 	path     []string
 	matchers []*matcher
@@ -25,10 +25,10 @@ const maxClauses = 4096
 // orKeyword is the key that introduces an OR of objects.
 const orKeyword = "$or"
 
-// reservedInOr are the names that may not appear as matchField names inside an
+// reservedInOr are the names that may not appear as field names inside an
 // "$or" branch (event-ruler's RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP, plus
 // the private date operator). When a branch uses one, "$or" is not an OR but
-// an ordinary matchField name.
+// an ordinary field name.
 var reservedInOr = map[string]bool{
 	"exactly": true, "equals-ignore-case": true, "prefix": true, "suffix": true,
 	"anything-but": true, "exists": true, "wildcard": true, "numeric": true,
@@ -57,7 +57,7 @@ func withField(path []string, key string) []string {
 	return append(p, key)
 }
 
-// object compiles an object of the pattern found at fieldPath (event matchField
+// object compiles an object of the pattern found at fieldPath (event field
 // names) and errPath (pattern JSON path).
 func (c *patternCompiler) object(v *jvalue, fieldPath []string, errPath []any) ([]andClause, error) {
 	if len(v.members) == 0 {
@@ -83,7 +83,7 @@ func (c *patternCompiler) object(v *jvalue, fieldPath []string, errPath []any) (
 			}
 			alts = sub
 		case m.val.kind == jArray:
-			f, err := c.matchField(m.val, withField(fieldPath, m.key), mp)
+			f, err := c.compileField(m.val, withField(fieldPath, m.key), mp)
 			if err != nil {
 				return nil, err
 			}
@@ -113,8 +113,8 @@ func crossClauses(a, b []andClause) []andClause {
 }
 
 // isOrArray reports whether the value of an "$or" key is an OR: an array of
-// at least two non-empty objects that use no reserved name as a matchField name.
-// Anything else makes "$or" an ordinary matchField name (event-ruler's backward
+// at least two non-empty objects that use no reserved name as a field name.
+// Anything else makes "$or" an ordinary field name (event-ruler's backward
 // compatibility rule).
 func isOrArray(v *jvalue) bool {
 	if v.kind != jArray || len(v.elems) < 2 {
@@ -150,8 +150,8 @@ func usesReserved(obj *jvalue) bool {
 	return false
 }
 
-// matchField compiles the array of values to match for one event matchField.
-func (c *patternCompiler) matchField(arr *jvalue, fieldPath []string, errPath []any) (matchField, error) {
+// compileField compiles the array of values to match for one event field.
+func (c *patternCompiler) compileField(arr *jvalue, fieldPath []string, errPath []any) (matchField, error) {
 	f := matchField{path: fieldPath}
 	if len(arr.elems) == 0 {
 		return f, errAt(errPath, "empty array: give at least one value to match")

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// dateOperator is the name of the private eventLeaf operator that the Security Hub
-// filter patternCompiler uses for DateFilter. Compile rejects it; only compileExt
+// dateOperator is the name of the private leaf operator that the Security Hub
+// filter compiler uses for DateFilter. Compile rejects it; only compileExt
 // with ext=true accepts it.
 const dateOperator = "hubrelay-date"
 

@@ -7,7 +7,7 @@ import (
 )
 
 // Error reports an invalid pattern: where in the pattern JSON the problem is
-// and what is wrong. Compile and the filter patternCompiler return *Error for every
+// and what is wrong. Compile and the filter compiler return *Error for every
 // rejected pattern, so callers can point users at the exact spot.
 type Error struct {
 	// Path leads from the pattern's root to the problem: string keys for

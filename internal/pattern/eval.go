@@ -10,16 +10,16 @@ import (
 )
 
 // This file is the reference evaluator behind Pattern.Match: it decodes the
-// whole event with encoding/json, lists every eventLeaf value with its path and
+// whole event with encoding/json, lists every leaf value with its path and
 // array positions, and searches for an array-consistent assignment of leaves
-// to a andClause's fields. It is written for clarity, not speed; the Set's fast
+// to a clause's fields. It is written for clarity, not speed; the Set's fast
 // path is tested against it.
 
 // ErrEventNotObject is returned (wrapped) when an event is valid JSON but not
 // a JSON object.
 var ErrEventNotObject = errors.New("event is not a JSON object")
 
-// arrayPos says that a eventLeaf sits in element index of the array with id array
+// arrayPos says that a leaf sits in element index of the array with id array
 // (ids are unique within one event).
 type arrayPos struct {
 	array, index int
@@ -138,33 +138,60 @@ func positionsConsistent(a, b []arrayPos) bool {
 	return true
 }
 
-// matchClause searches for leaves, one per matchField, that satisfy the andClause
+// matchClause searches for leaves, one per field, that satisfy the clause
 // and are pairwise array-consistent; fields that may be absent are checked
-// against the chosen leaves at the end.
+// against the chosen leaves at the end. Two sound prunings keep events with
+// large arrays from making the search explode: after each choice every
+// later required field must still have a consistent candidate, and a field
+// can only count as absent if each of its leaves is inconsistent with some
+// candidate of another field.
 func (ev *decodedEvent) matchClause(c *andClause, now time.Time) bool {
+	candidates := make([][]int, len(c.fields))
+	for fi := range c.fields {
+		f := &c.fields[fi]
+		for li := range ev.leaves {
+			l := &ev.leaves[li]
+			if slices.Equal(l.path, f.path) && f.matchLeaf(&l.val, now) {
+				candidates[fi] = append(candidates[fi], li)
+			}
+		}
+	}
+	absentPossible := make([]bool, len(c.fields))
+	for fi := range c.fields {
+		absentPossible[fi] = c.fields[fi].absent && ev.absenceBlockable(c, fi, candidates)
+		if len(candidates[fi]) == 0 && !absentPossible[fi] {
+			return false
+		}
+	}
 	var chosen []int
 	var absentFields []int
+	laterPossible := func(from int) bool {
+		for fj := from; fj < len(c.fields); fj++ {
+			if absentPossible[fj] {
+				continue
+			}
+			if !slices.ContainsFunc(candidates[fj], func(li int) bool { return ev.consistentWith(li, chosen) }) {
+				return false
+			}
+		}
+		return true
+	}
 	var search func(fi int) bool
 	search = func(fi int) bool {
 		if fi == len(c.fields) {
 			return ev.absentHolds(c, absentFields, chosen)
 		}
-		f := &c.fields[fi]
-		for li := range ev.leaves {
-			l := &ev.leaves[li]
-			if !slices.Equal(l.path, f.path) || !f.matchLeaf(&l.val, now) {
-				continue
-			}
+		for _, li := range candidates[fi] {
 			if !ev.consistentWith(li, chosen) {
 				continue
 			}
 			chosen = append(chosen, li)
-			if search(fi + 1) {
+			if laterPossible(fi+1) && search(fi+1) {
 				return true
 			}
 			chosen = chosen[:len(chosen)-1]
 		}
-		if f.absent {
+		if absentPossible[fi] {
 			absentFields = append(absentFields, fi)
 			if search(fi + 1) {
 				return true
@@ -174,6 +201,36 @@ func (ev *decodedEvent) matchClause(c *andClause, now time.Time) bool {
 		return false
 	}
 	return search(0)
+}
+
+// absenceBlockable reports whether field fi could count as absent: every
+// leaf at its path must be inconsistent with some candidate of another
+// field, or no choice of leaves can hide it.
+func (ev *decodedEvent) absenceBlockable(c *andClause, fi int, candidates [][]int) bool {
+	for li := range ev.leaves {
+		if !slices.Equal(ev.leaves[li].path, c.fields[fi].path) {
+			continue
+		}
+		blocked := false
+		for fj := range c.fields {
+			if fj == fi {
+				continue
+			}
+			for _, cj := range candidates[fj] {
+				if !positionsConsistent(ev.leaves[li].pos, ev.leaves[cj].pos) {
+					blocked = true
+					break
+				}
+			}
+			if blocked {
+				break
+			}
+		}
+		if !blocked {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *matchField) matchLeaf(v *eventValue, now time.Time) bool {
@@ -194,7 +251,7 @@ func (ev *decodedEvent) consistentWith(li int, chosen []int) bool {
 	return true
 }
 
-// absentHolds checks that every matchField relying on absence has no eventLeaf that is
+// absentHolds checks that every field relying on absence has no leaf that is
 // consistent with all the chosen leaves.
 func (ev *decodedEvent) absentHolds(c *andClause, absentFields, chosen []int) bool {
 	for _, fi := range absentFields {

@@ -105,9 +105,26 @@ type scannedMatcher struct {
 	preds []int32
 }
 
+// mergePreds appends to a the predicates of b it does not already hold.
 func mergePreds(a, b []int32) []int32 {
+	if len(a) == 0 {
+		return slices.Clone(b) // b never repeats a predicate
+	}
+	if len(a)*len(b) <= 1024 {
+		for _, p := range b {
+			if !slices.Contains(a, p) {
+				a = append(a, p)
+			}
+		}
+		return a
+	}
+	have := make(map[int32]bool, len(a))
+	for _, p := range a {
+		have[p] = true
+	}
 	for _, p := range b {
-		if !slices.Contains(a, p) {
+		if !have[p] {
+			have[p] = true
 			a = append(a, p)
 		}
 	}
@@ -177,12 +194,16 @@ func (b *indexBuilder) addClause(key int32, c *andClause) {
 // predicate returns the id of the predicate "a leaf at path satisfies one
 // of ms", creating it (and registering its matchers in the trie) if new.
 func (b *indexBuilder) predicate(path []string, ms []*matcher) int32 {
-	keys := make([]string, len(ms))
-	for i, m := range ms {
-		keys[i] = m.key()
+	byKey := make(map[string]*matcher, len(ms))
+	keys := make([]string, 0, len(ms))
+	for _, m := range ms {
+		k := m.key()
+		if _, dup := byKey[k]; !dup {
+			byKey[k] = m
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
-	keys = slices.Compact(keys)
 	id := strings.Join(path, "\x00") + "\x01" + strings.Join(keys, "\x02")
 	if p, ok := b.predIDs[id]; ok {
 		return p
@@ -197,28 +218,16 @@ func (b *indexBuilder) predicate(path []string, ms []*matcher) int32 {
 		at = map[string]*scannedMatcher{}
 		b.matchersAt[node] = at
 	}
-	for i, m := range ms {
-		k := m.key()
-		if i > 0 && slices.Contains(keysOf(ms[:i]), k) {
-			continue
-		}
+	for _, k := range keys {
 		sm := at[k]
 		if sm == nil {
-			sm = &scannedMatcher{m: m}
+			sm = &scannedMatcher{m: byKey[k]}
 			at[k] = sm
 			b.order[node] = append(b.order[node], k)
 		}
-		sm.preds = mergePreds(sm.preds, []int32{p})
+		sm.preds = append(sm.preds, p) // p is new, so never already listed
 	}
 	return p
-}
-
-func keysOf(ms []*matcher) []string {
-	ks := make([]string, len(ms))
-	for i, m := range ms {
-		ks[i] = m.key()
-	}
-	return ks
 }
 
 func (b *indexBuilder) node(path []string) *pathNode {

@@ -35,8 +35,8 @@ const (
 	opDate
 )
 
-// matcher is one positive value condition of a pattern matchField: a eventLeaf value
-// satisfies the matchField when it satisfies any of the matchField's matchers.
+// matcher is one positive value condition of a pattern field: a leaf value
+// satisfies the field when it satisfies any of the field's matchers.
 type matcher struct {
 	op matchOp
 
@@ -64,7 +64,7 @@ type matcher struct {
 	date *dateMatcher
 }
 
-// match reports whether the eventLeaf value v satisfies m. It is the definition
+// match reports whether the leaf value v satisfies m. It is the definition
 // of every operator's semantics; the Set's indexes must agree with it.
 func (m *matcher) match(v *eventValue, now time.Time) bool {
 	switch m.op {

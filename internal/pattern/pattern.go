@@ -20,7 +20,7 @@ func Compile(pattern []byte) (*Pattern, error) {
 }
 
 // compileExt compiles pattern JSON; when ext is true the private operator
-// "hubrelay-date" is accepted as a eventLeaf matcher (Compile passes false and
+// "hubrelay-date" is accepted as a leaf matcher (Compile passes false and
 // rejects it as an unknown operator).
 func compileExt(pattern []byte, ext bool) (*Pattern, error) {
 	root, err := decodePattern(pattern)

@@ -2,7 +2,7 @@ package pattern
 
 import "net/netip"
 
-// valueKind is the JSON type of an event eventLeaf value.
+// valueKind is the JSON type of an event leaf value.
 type valueKind uint8
 
 const (
@@ -13,9 +13,9 @@ const (
 	vNull
 )
 
-// eventValue is one eventLeaf value of an event, as the matchers see it: string
+// eventValue is one leaf value of an event, as the matchers see it: string
 // contents (unescaped) or a number's literal text, plus derived forms that
-// matchers need and that are computed at most once per eventLeaf.
+// matchers need and that are computed at most once per leaf.
 type eventValue struct {
 	kind valueKind
 	raw  []byte

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -366,5 +367,36 @@ func TestSecretsNotInRouteErrors(t *testing.T) {
 	}
 	if strings.Count(err.Error(), "\n") < 2 {
 		t.Errorf("want three errors, got:\n%s", err)
+	}
+}
+
+func TestRouteConcurrent(t *testing.T) {
+	r := newRouter(t, "testdata/routes.yaml")
+	item := loadItem(t, "13-securityhub-cis120-1.13-critical-notified.getfindings.json")
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	want, err := r.Route(item, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 50 {
+				got, err := r.Route(item, now)
+				if err == nil && !equalDecision(got, want) {
+					err = fmt.Errorf("decision changed: %+v", got)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

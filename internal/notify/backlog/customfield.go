@@ -18,7 +18,7 @@ type CustomValue []string
 // UnmarshalJSON accepts a string, a number or an array of strings and
 // numbers.
 func (v *CustomValue) UnmarshalJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
+	data = bytes.Trim(data, jsonSpace)
 	if len(data) > 0 && data[0] == '[' {
 		var items []json.RawMessage
 		if err := json.Unmarshal(data, &items); err != nil {
@@ -90,9 +90,12 @@ func yamlScalar(x any) (string, error) {
 	return "", errors.New("want a text, a number or a list of them")
 }
 
+// jsonSpace is the white space JSON allows between tokens.
+const jsonSpace = " \t\r\n"
+
 // scalar reads a JSON string or number as the text Backlog expects.
 func scalar(data []byte) (string, error) {
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+	if bytes.Equal(bytes.Trim(data, jsonSpace), []byte("null")) {
 		return "", errors.New("has no value")
 	}
 	var s string

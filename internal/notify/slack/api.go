@@ -18,7 +18,7 @@ import (
 const maxAPIResponse = 1 << 20
 
 // APIError is a Web API answer with "ok": false
-// (https://docs.slack.dev/apis/web-api/#evaluating-responses). Notify
+// (https://docs.slack.dev/apis/web-api/). Notify
 // returns it wrapped in a *notify.Error: retryable for the transient codes
 // (see transientCodes), permanent for every other. Its text never holds a
 // secret: Slack's error codes are fixed words, and the details are scrubbed

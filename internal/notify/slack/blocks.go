@@ -12,7 +12,7 @@ import (
 // does not turn bare URLs, #channel names or @mentions in the text into
 // links or mentions; only the explicit <url|text> links this package
 // writes are links
-// (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+// (https://api.slack.com/reference/block-kit/composition-objects#text).
 
 // mrkdwn returns a verbatim mrkdwn text object; text must be escaped.
 func mrkdwn(text string) *goslack.TextBlockObject {

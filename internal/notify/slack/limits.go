@@ -20,7 +20,7 @@ const (
 	// maxContextElements: a context block holds at most 10 elements
 	// (https://docs.slack.dev/reference/block-kit/blocks/context-block);
 	// each text object holds at most 3000 characters
-	// (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+	// (https://api.slack.com/reference/block-kit/composition-objects#text).
 	maxContextElements = 10
 	maxTextObject      = 3000
 	// maxButtonText and maxButtonURL: a button's text is at most 75
@@ -55,4 +55,7 @@ const (
 	remediationBudget = 1200
 	// digestEntryTitleBudget bounds a finding title in a digest entry.
 	digestEntryTitleBudget = 150
+	// maxMarkerURL is the longest console link a "truncated" marker
+	// carries, so that cut text keeps most of its room.
+	maxMarkerURL = 1000
 )

@@ -27,7 +27,7 @@ func runeUnits(r rune) int {
 
 // escaped returns r escaped for Slack text objects: "&", "<" and ">"
 // become entities, as "Formatting text for app surfaces" requires
-// (https://docs.slack.dev/messaging/formatting-message-text#escaping).
+// (https://api.slack.com/reference/surfaces/formatting#escaping).
 func escaped(r rune) string {
 	switch r {
 	case '&':
@@ -97,7 +97,8 @@ func esc(raw string, max int) string {
 
 // truncatedMarker is the localized marker ending cut text in mrkdwn: "…
 // (truncated)" or "…（省略されました）", followed by a link to the console
-// when there is one, so the reader can see the rest.
+// when there is one (and it is not absurdly long), so the reader can see
+// the rest.
 func truncatedMarker(lang render.Language, consoleURL string) string {
 	marker := "…"
 	if lang == render.Japanese {
@@ -106,7 +107,7 @@ func truncatedMarker(lang render.Language, consoleURL string) string {
 		marker += " " + render.Translate(lang, render.MsgTruncated)
 	}
 	marker = render.SlackEscape(marker)
-	if consoleURL != "" {
+	if consoleURL != "" && units(consoleURL) <= maxMarkerURL {
 		marker += " " + link(consoleURL, render.SlackEscape(render.Translate(lang, render.MsgOpenInSecurityHub)))
 	}
 	return marker

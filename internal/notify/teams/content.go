@@ -115,10 +115,10 @@ func clipText(s string, n int, lang render.Language) string {
 	return render.Truncate(strings.TrimSpace(s), n, lang)
 }
 
-// linkable returns u when a button may open it: an absolute http(s) URL
-// with a host, no longer than maxLinkLength; "" otherwise.
-func linkable(u string) string {
-	if u == "" || len(u) > maxLinkLength || strings.ContainsAny(u, " \t\r\n\"<>\\`") {
+// linkable returns u when a card may link to it: an absolute http(s) URL
+// with a host, at most maxLen bytes long; "" otherwise.
+func linkable(u string, maxLen int) string {
+	if u == "" || len(u) > maxLen || strings.ContainsAny(u, " \t\r\n\"<>\\`") {
 		return ""
 	}
 	p, err := url.Parse(u)
@@ -142,7 +142,7 @@ func (c *content) addFact(title, value string) {
 
 // addLink appends a button when its URL may be opened.
 func (c *content) addLink(title, u string) {
-	if u = linkable(u); u != "" {
+	if u = linkable(u, maxLinkLength); u != "" {
 		c.links = append(c.links, link{title: title, url: u})
 	}
 }

@@ -51,8 +51,16 @@ func digestContent(m *notify.Message, opts render.Options, d detail, shortened b
 		c.more = render.Translate(lang, render.MsgAndMore, n)
 	}
 
-	c.addLink(render.Translate(lang, render.MsgDigestOpenAll), dv.ConsoleURL)
-	c.addNote(dv.ConsoleScopeText)
+	openAll := render.Translate(lang, render.MsgDigestOpenAll)
+	c.addLink(openAll, dv.ConsoleURL)
+	if len(c.links) > 0 && dv.ConsoleScopeText != "" {
+		// Say what the button shows: these findings, or a wider filter.
+		sep := " "
+		if lang == render.Japanese {
+			sep = "" // the scope is in full-width parentheses
+		}
+		c.addNote(openAll + sep + dv.ConsoleScopeText)
+	}
 	if group := clipLine(m.Digest.GroupKey, d.note, lang); group != "" {
 		c.addNote(labelled(phraseGroup.in(lang), group))
 	}
@@ -85,7 +93,7 @@ func digestRow(v render.View, d detail) row {
 	return row{
 		emoji:   v.Severity.Emoji,
 		title:   clipLine(title, d.rowTitle, lang),
-		url:     linkable(v.ConsoleURL),
+		url:     linkable(v.ConsoleURL, maxRowLinkLength),
 		details: clipLine(strings.Join(parts, " · "), d.rowDetails, lang),
 	}
 }

@@ -36,6 +36,11 @@ const (
 // are built within this length (render.MaxConsoleURLLength).
 const maxLinkLength = 2000
 
+// maxRowLinkLength is the longest console link a digest entry's title
+// carries; a longer one leaves the title unlinked (the digest's own button
+// still opens the whole set).
+const maxRowLinkLength = 1000
+
 // detail is how much of each text a card shows. Every length counts
 // characters (runes) of the text before escaping.
 type detail struct {
