@@ -33,7 +33,7 @@ Exit status: 0 the config is valid, 2 it is not.`,
 			if err != nil {
 				var list config.ErrorList
 				if errors.As(err, &list) {
-					fmt.Fprint(s.err, list.Detailed())
+					fmt.Fprintln(s.err, list.Detailed())
 					return &exitError{code: exitInvalid}
 				}
 				return &exitError{code: exitInvalid, err: err}

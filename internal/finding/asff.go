@@ -135,7 +135,7 @@ func decodeASFF(raw []byte, ms []member) (*Finding, string, *fieldError) {
 		}
 		t, err := parseTimestamp(ts.value)
 		if err != nil {
-			return nil, "", &fieldError{off: -1, msg: fmt.Sprintf("%s: %v", ts.name, err)}
+			return nil, "", &fieldError{off: -1, field: ts.name, msg: fmt.Sprintf("%s: %v", ts.name, err)}
 		}
 		*ts.into = t
 	}
@@ -170,13 +170,13 @@ func asffSeverityOf(a *asffFinding) (Severity, *fieldError) {
 		if a.Severity.Label != "" {
 			l, ok := canonicalLabel(a.Severity.Label)
 			if !ok {
-				return Severity{}, &fieldError{off: -1, msg: fmt.Sprintf("Severity.Label is %q, want one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL", a.Severity.Label)}
+				return Severity{}, &fieldError{off: -1, field: "Severity", msg: fmt.Sprintf("Severity.Label is %q, want one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL", a.Severity.Label)}
 			}
 			label = l
 		}
 		if p := a.Severity.Normalized; p != nil {
 			if *p != math.Trunc(*p) || *p < 0 || *p > 100 {
-				return Severity{}, &fieldError{off: -1, msg: fmt.Sprintf("Severity.Normalized is %v, want an integer from 0 to 100", *p)}
+				return Severity{}, &fieldError{off: -1, field: "Severity", msg: fmt.Sprintf("Severity.Normalized is %v, want an integer from 0 to 100", *p)}
 			}
 			n := int(*p)
 			normalized = &n

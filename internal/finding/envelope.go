@@ -33,8 +33,25 @@ const eventTimeLayout = "2006-01-02T15:04:05Z"
 //	 "region":Region,"resources":[ProductArn+"/"+Id],"detail":{"findings":[raw]}}
 //
 // For OCSF: detail-type "Findings Imported V2", account cloud.account.uid,
-// region cloud.region and resources [metadata.uid]. See envelope for the
-// choices where the documentation is silent. Wrap is safe for concurrent use.
+// region cloud.region and resources [metadata.uid]. Where the documentation
+// is silent:
+//   - id is a name-based UUID (RFC 9562 version 5) of the format,
+//     ProductArn, Id and UpdatedAt: a replay gives the same id, a newer
+//     version of the finding another one, as EventBridge gives every event
+//     its own;
+//   - time is UpdatedAt in UTC to the second, as EventBridge writes times
+//     (OCSF: modified_time, else time); without it LastObservedAt, CreatedAt
+//     or FirstObservedAt; without any of them 1970-01-01T00:00:00Z, so the
+//     result stays deterministic;
+//   - resources names an ASFF finding as the user guide's sample and every
+//     published event do, ProductArn + "/" + Id, which Security Hub also
+//     stores in ProductFields "aws/securityhub/FindingId"; that stored value
+//     is used when present (published samples edited by hand disagree);
+//     without a ProductArn, the Id alone. OCSF without metadata.uid: the
+//     finding_info.uid.
+//
+// Decode builds the same envelope for every finding that did not arrive in
+// an event. Wrap is safe for concurrent use.
 func Wrap(raw []byte) ([]byte, error) {
 	data := raw
 	i := skipSpace(data, 0)
@@ -74,20 +91,8 @@ func decodeFinding(format Format, raw []byte, ms []member) (*Finding, string, *f
 	return decodeASFF(raw, ms)
 }
 
-// envelope builds the event for f, embedding f.Raw unchanged. Where the
-// documentation is silent:
-//   - id is a UUID (version 5 layout) derived from the format, ProductARN, ID
-//     and UpdatedAt, so a replay gives the same event and a newer version of
-//     the finding a different one, as EventBridge gives each event its own id;
-//   - time is UpdatedAt in UTC to the second, as EventBridge writes times;
-//     without UpdatedAt, LastObservedAt, CreatedAt or FirstObservedAt; without
-//     any of them the Unix epoch, to stay deterministic;
-//   - resources: ASFF events name the finding as ProductArn + "/" + Id (as the
-//     user guide's sample and every published event do), the value Security
-//     Hub also stores in ProductFields "aws/securityhub/FindingId", which is
-//     used when present (resource); else ProductArn + "/" + Id; without a
-//     ProductArn the Id alone. OCSF events name metadata.uid (resource), else
-//     the finding's ID.
+// envelope builds the event for f as Wrap documents, embedding f.Raw
+// unchanged. resource is how Security Hub names the finding ("" to derive it).
 func envelope(f *Finding, resource string) []byte {
 	detailType := DetailTypeImported
 	if f.Format == FormatOCSF {

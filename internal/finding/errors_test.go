@@ -77,27 +77,27 @@ func TestDecodeErrors(t *testing.T) {
 		{
 			name:     "timestamp out of range",
 			input:    minimal(`,"UpdatedAt":"2020-13-01T00:00:00Z"`),
-			wantErrs: []wantError{{1, 1, `finding 0: UpdatedAt: "2020-13-01T00:00:00Z" is not a timestamp`, ErrNotFinding}},
+			wantErrs: []wantError{{1, 54, `finding 0: UpdatedAt: "2020-13-01T00:00:00Z" is not a timestamp`, ErrNotFinding}},
 		},
 		{
 			name:     "timestamp without a zone",
 			input:    minimal(`,"CreatedAt":"2020-01-01T00:00:00"`),
-			wantErrs: []wantError{{1, 1, "finding 0: CreatedAt:", ErrNotFinding}},
+			wantErrs: []wantError{{1, 54, "finding 0: CreatedAt:", ErrNotFinding}},
 		},
 		{
 			name:     "unknown severity label",
 			input:    minimal(`,"Severity":{"Label":"SEVERE"}`),
-			wantErrs: []wantError{{1, 1, `finding 0: Severity.Label is "SEVERE", want one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL`, ErrNotFinding}},
+			wantErrs: []wantError{{1, 53, `finding 0: Severity.Label is "SEVERE", want one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL`, ErrNotFinding}},
 		},
 		{
 			name:     "normalized severity out of range",
 			input:    minimal(`,"Severity":{"Normalized":150}`),
-			wantErrs: []wantError{{1, 1, "finding 0: Severity.Normalized is 150, want an integer from 0 to 100", ErrNotFinding}},
+			wantErrs: []wantError{{1, 53, "finding 0: Severity.Normalized is 150, want an integer from 0 to 100", ErrNotFinding}},
 		},
 		{
 			name:     "normalized severity not an integer",
 			input:    minimal(`,"Severity":{"Normalized":40.5}`),
-			wantErrs: []wantError{{1, 1, "Severity.Normalized is 40.5, want an integer", ErrNotFinding}},
+			wantErrs: []wantError{{1, 53, "Severity.Normalized is 40.5, want an integer", ErrNotFinding}},
 		},
 		{
 			name:     "ASFF finding without Id",
@@ -122,7 +122,7 @@ func TestDecodeErrors(t *testing.T) {
 		{
 			name:     "OCSF epoch milliseconds out of range",
 			input:    `{"metadata":{"uid":"u"},"finding_info":{"uid":"f","created_time":1e300}}`,
-			wantErrs: []wantError{{1, 1, "finding_info.created_time is 1e+300, not epoch milliseconds", ErrNotFinding}},
+			wantErrs: []wantError{{1, 40, "finding_info.created_time is 1e+300, not epoch milliseconds", ErrNotFinding}},
 		},
 		{
 			name:     "object that is no Security Hub shape",

@@ -180,7 +180,7 @@ func ocsfTime(name, dt string, millis *float64) (time.Time, *fieldError) {
 	if dt != "" {
 		t, err := parseTimestamp(dt)
 		if err != nil {
-			return time.Time{}, &fieldError{off: -1, msg: fmt.Sprintf("%s_dt: %v", name, err)}
+			return time.Time{}, &fieldError{off: -1, field: topLevel(name), msg: fmt.Sprintf("%s_dt: %v", name, err)}
 		}
 		return t, nil
 	}
@@ -188,7 +188,7 @@ func ocsfTime(name, dt string, millis *float64) (time.Time, *fieldError) {
 		return time.Time{}, nil
 	}
 	if *millis < -maxEpochMillis || *millis > maxEpochMillis {
-		return time.Time{}, &fieldError{off: -1, msg: fmt.Sprintf("%s is %v, not epoch milliseconds within the years 0000-9999", name, *millis)}
+		return time.Time{}, &fieldError{off: -1, field: topLevel(name), msg: fmt.Sprintf("%s is %v, not epoch milliseconds within the years 0000-9999", name, *millis)}
 	}
 	return epochMillis(*millis), nil
 }
@@ -246,4 +246,10 @@ func ocsfComplianceStatus(status string, id *int) string {
 	default:
 		return strings.ReplaceAll(s, " ", "_")
 	}
+}
+
+// topLevel returns the first component of a dotted attribute path.
+func topLevel(path string) string {
+	name, _, _ := strings.Cut(path, ".")
+	return name
 }

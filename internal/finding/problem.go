@@ -22,11 +22,13 @@ func problemf(kind error, format string, args ...any) error {
 	return &problem{kind: kind, msg: fmt.Sprintf(format, args...)}
 }
 
-// fieldError is a finding field that is present but unusable; off is the byte
-// offset inside the finding where the decoder noticed it, or -1.
+// fieldError is a finding field that is present but unusable. off is the
+// byte offset inside the finding where the offending value starts, or -1;
+// then field, when set, names the top-level attribute holding it.
 type fieldError struct {
-	off int
-	msg string
+	off   int
+	field string
+	msg   string
 }
 
 func (e *fieldError) Error() string { return e.msg }

@@ -107,6 +107,8 @@ func (d *decoder) finding(el span, ms []member, format Format, path string, even
 		off := el.start
 		if ferr.off >= 0 {
 			off += ferr.off
+		} else if v, ok := lookup(ms, ferr.field); ok && ferr.field != "" {
+			off += v.start // ms are relative to the finding by now
 		}
 		d.fail(off, problemf(ErrNotFinding, "%s: %s", name, ferr.msg))
 		return

@@ -70,12 +70,20 @@
 //   - {"exists": false} together with array consistency: the field counts
 //     as present only through leaves consistent with the leaves chosen for
 //     the rest of the pattern, so "a resource of type X with no Tags" works
-//     per Resources[] element.
+//     per Resources[] element. (event-ruler checks absence only against
+//     the fields before it in key order, which makes the answer depend on
+//     field names; this package does not.)
 //   - The same field named twice in one expanded clause (outside and inside
 //     an "$or" branch) must satisfy both conditions.
 //   - anything-but with an empty list, and prefix/suffix inside anything-but
 //     with an empty string, are rejected.
 //   - Case-insensitive operators use Unicode simple case folding.
+//   - Strings with invalid UTF-8 (in patterns or events) are compared after
+//     each bad byte becomes U+FFFD, as encoding/json decodes them.
+//   - event-ruler's undocumented {"exactly": s} operator is not supported;
+//     like any unknown operator it is an error.
+//   - Limits: "$or" may expand to at most 4096 alternatives and a pattern
+//     may nest at most 200 levels; both are reported as *Error.
 //   - An event must be one JSON object; anything else is an error. Events
 //     are validated like encoding/json (including its nesting limit).
 //   - Event numbers with more than six significant decimals are not
@@ -100,8 +108,11 @@
 // Pattern.Match decodes the event with encoding/json and is the simple
 // reference evaluator. Set compiles all its patterns into one index: a trie
 // of the field paths patterns use (every other subtree of the event is
-// skipped by a validating zero-allocation scanner), hash lookups from value
-// to conditions shared across patterns, and clause checks only for clauses
-// whose rarest condition was hit. The slice of matched keys is the only
-// allocation per Match.
+// skipped by a validating, allocation-free scanner), hash lookups from value
+// to conditions shared across patterns (prefixes and suffixes by one lookup
+// per distinct length), de-duplicated conditions, and clause checks only for
+// clauses whose rarest required condition was hit. Array consistency is a
+// search over the hits' array positions that checks ahead, so events with
+// large arrays stay fast. The slice of matched keys is the only allocation
+// per Match; working memory comes from a sync.Pool.
 package pattern

@@ -15,8 +15,9 @@ import (
 // to a clause's fields. It is written for clarity, not speed; the Set's fast
 // path is tested against it.
 
-// ErrEventNotObject is returned (wrapped) when an event is valid JSON but not
-// a JSON object.
+// ErrEventNotObject is returned, wrapped, by Pattern.Match and Set.Match when
+// the event is valid JSON but not a JSON object. Test for it with
+// errors.Is.
 var ErrEventNotObject = errors.New("event is not a JSON object")
 
 // arrayPos says that a leaf sits in element index of the array with id array

@@ -12,9 +12,10 @@ type Pattern struct {
 	hasDate   bool
 }
 
-// Compile compiles one EventBridge event pattern (JSON). An invalid pattern
-// is reported as *Error naming the path and the problem. Compile is safe to
-// call concurrently.
+// Compile compiles one EventBridge event pattern (JSON), as users paste it
+// from their EventBridge rules; config calls it to check route patterns at
+// load. An invalid pattern is reported as *Error naming the path and the
+// problem. Compile is safe to call concurrently.
 func Compile(pattern []byte) (*Pattern, error) {
 	return compileExt(pattern, false)
 }
@@ -44,7 +45,9 @@ func compileExt(pattern []byte, ext bool) (*Pattern, error) {
 
 // Match reports whether the event (raw JSON) matches the pattern. Invalid
 // JSON, or JSON that is not an object, is an error. The current time is read
-// only when the pattern uses the date operator. Safe for concurrent use.
+// only when the pattern uses the date operator. Match is the simple
+// reference evaluator (it decodes the whole event); to match many patterns
+// against many events use Set. Safe for concurrent use.
 func (p *Pattern) Match(event []byte) (bool, error) {
 	var now time.Time
 	if p.hasDate {

@@ -14,6 +14,8 @@ import (
 // A Set is safe for concurrent use: Add may run concurrently with Match.
 // Matching uses an immutable compiled snapshot that the first Match after an
 // Add rebuilds, so a batch of Adds followed by many Matches compiles once.
+// The router builds one Set per configuration and matches every incoming
+// event against it. The zero Set is empty and ready to use.
 type Set[K comparable] struct {
 	mu       sync.Mutex // serialises Add and snapshot rebuilds
 	keys     []K        // in the order keys were first added
@@ -33,7 +35,7 @@ type setSnapshot[K comparable] struct {
 	index *setIndex
 }
 
-// NewSet returns an empty Set.
+// NewSet returns an empty Set, ready for Add and Match.
 func NewSet[K comparable]() *Set[K] {
 	return &Set[K]{keyIndex: map[K]int32{}}
 }
@@ -47,6 +49,9 @@ func (s *Set[K]) Add(key K, p *Pattern) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.keyIndex == nil {
+		s.keyIndex = map[K]int32{}
+	}
 	ki, ok := s.keyIndex[key]
 	if !ok {
 		ki = int32(len(s.keys))

@@ -412,3 +412,26 @@ func TestContractRegistry(t *testing.T) {
 		t.Errorf("description is not Japanese:\n%s", d)
 	}
 }
+
+// TestContractConcurrent shares one Notifier between goroutines, as the
+// queue does; run with -race.
+func TestContractConcurrent(t *testing.T) {
+	srv := notifytest.NewServerFunc(t, backlogAPI)
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, srv.URL, env)
+	msgs := samples(t)
+	errs := make(chan error, len(msgs)*4)
+	for range 4 {
+		for _, s := range msgs {
+			go func() {
+				_, err := n.Notify(context.Background(), s.msg)
+				errs <- err
+			}()
+		}
+	}
+	for range len(msgs) * 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

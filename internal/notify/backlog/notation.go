@@ -2,7 +2,6 @@ package backlog
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hubrelay/hubrelay/internal/render"
 )
@@ -32,19 +31,21 @@ func EscapeNotation(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/16)
 	lineStart := true
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+	// Every decision is about ASCII bytes, which never occur inside a
+	// multi-byte UTF-8 sequence, so the text is walked byte by byte.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if needsNotationEscape(s, i, lineStart) {
 			b.WriteByte('\\')
 		}
-		b.WriteString(s[i : i+size])
-		switch {
-		case r == '\n' || r == '\r':
+		b.WriteByte(c)
+		switch c {
+		case '\n', '\r':
 			lineStart = true
-		case r != ' ' && r != '\t':
+		case ' ', '\t':
+		default:
 			lineStart = false
 		}
-		i += size
 	}
 	return b.String()
 }

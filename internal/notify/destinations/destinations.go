@@ -5,6 +5,7 @@ package destinations
 
 import (
 	"github.com/hubrelay/hubrelay/internal/notify"
+	"github.com/hubrelay/hubrelay/internal/notify/backlog"
 	"github.com/hubrelay/hubrelay/internal/notify/file"
 	"github.com/hubrelay/hubrelay/internal/notify/slack"
 	"github.com/hubrelay/hubrelay/internal/notify/stdout"
@@ -15,6 +16,7 @@ import (
 // and the queue builds Notifiers from it.
 func Registry() *notify.Registry {
 	r := notify.NewRegistry()
+	r.Register("backlog", notify.Typed(backlog.New))
 	r.Register("file", notify.Typed(file.New))
 	r.Register("slack", notify.Typed(slack.New))
 	r.Register("stdout", notify.Typed(stdout.New))

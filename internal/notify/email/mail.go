@@ -1,0 +1,130 @@
+package email
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/hubrelay/hubrelay/internal/render"
+)
+
+// Mail is one composed message: its headers, both bodies and its
+// envelope. Composer.Compose builds it; Bytes turns it into the MIME text
+// a transport sends. A Mail is not modified after Compose returns and may
+// be shared between goroutines.
+type Mail struct {
+	From    *mail.Address
+	ReplyTo *mail.Address // nil when not configured
+	To, Cc  []*mail.Address
+	// Bcc receive the message without appearing in it.
+	Bcc []*mail.Address
+
+	// Subject is one line of plain text; Bytes encodes it (RFC 2047).
+	Subject string
+	Date    time.Time
+	// MessageID, InReplyTo and References are msg-ids with their angle
+	// brackets. Thread is the Message-ID of the thread's first message,
+	// which the receipt records.
+	MessageID  string
+	InReplyTo  string
+	References []string
+	Thread     string
+	// Headers are further header fields, in order: Auto-Submitted and the
+	// X-Hubrelay-* fields mail filters can sort by.
+	Headers []Header
+
+	// Text is the text/plain body, HTML the text/html one; they are the
+	// two parts of a multipart/alternative message.
+	Text, HTML string
+	// Language picks the transfer encoding: base64 for Japanese, whose
+	// text quoted-printable would triple, quoted-printable otherwise.
+	Language render.Language
+}
+
+// Header is one header field.
+type Header struct{ Name, Value string }
+
+// Recipients returns the envelope recipients, To then Cc then Bcc, as
+// bare addresses.
+func (ml *Mail) Recipients() []string {
+	out := make([]string, 0, len(ml.To)+len(ml.Cc)+len(ml.Bcc))
+	for _, list := range [][]*mail.Address{ml.To, ml.Cc, ml.Bcc} {
+		for _, a := range list {
+			out = append(out, a.Address)
+		}
+	}
+	return out
+}
+
+// Bytes returns the message in Internet Message Format (RFC 5322) with
+// CRLF line endings: a multipart/alternative body (text/plain, then
+// text/html, both UTF-8) separated by boundary, header fields encoded per
+// RFC 2047, no Bcc field. boundary must not occur in either body; the
+// Notifier draws a random one for every delivery. Pure: the same Mail and
+// boundary give the same bytes.
+func (ml *Mail) Bytes(boundary string) ([]byte, error) {
+	if err := checkBoundary(boundary); err != nil {
+		return nil, err
+	}
+	if strings.Contains(ml.Text, boundary) || strings.Contains(ml.HTML, boundary) {
+		return nil, errors.New("email: mime: the body contains the multipart boundary")
+	}
+	encoding := gomail.EncodingQP
+	if ml.Language == render.Japanese {
+		encoding = gomail.EncodingB64
+	}
+	msg := gomail.NewMsg(
+		gomail.WithBoundary(boundary),
+		gomail.WithCharset(gomail.CharsetUTF8),
+		gomail.WithEncoding(encoding),
+		gomail.WithNoDefaultUserAgent(),
+	)
+	msg.SetAddrHeaderFromMailAddress(gomail.HeaderFrom, ml.From)
+	msg.SetAddrHeaderFromMailAddress(gomail.HeaderTo, ml.To...)
+	if len(ml.Cc) > 0 {
+		msg.SetAddrHeaderFromMailAddress(gomail.HeaderCc, ml.Cc...)
+	}
+	if ml.ReplyTo != nil {
+		msg.SetAddrHeaderFromMailAddress(gomail.HeaderReplyTo, ml.ReplyTo)
+	}
+	msg.Subject(ml.Subject)
+	msg.SetDateWithValue(ml.Date)
+	msg.SetGenHeader(gomail.HeaderMessageID, ml.MessageID)
+	if ml.InReplyTo != "" {
+		msg.SetGenHeader(gomail.HeaderInReplyTo, ml.InReplyTo)
+	}
+	if len(ml.References) > 0 {
+		msg.SetGenHeader(gomail.HeaderReferences, strings.Join(ml.References, " "))
+	}
+	msg.SetUserAgent("hubrelay")
+	for _, h := range ml.Headers {
+		msg.SetGenHeader(gomail.Header(h.Name), h.Value)
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("email: mime: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// checkBoundary checks a multipart boundary as RFC 2046 §5.1.1 allows it,
+// restricted to characters that need no quoting.
+func checkBoundary(b string) error {
+	if len(b) < 16 || len(b) > 70 {
+		return fmt.Errorf("email: mime: boundary of %d characters; want 16 to 70", len(b))
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return fmt.Errorf("email: mime: boundary holds %q; only letters, digits, _ and - are used", c)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package github
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hubrelay/hubrelay/internal/render"
+)
+
+// GitHub's length limits, from its validation answers (422 "title is too
+// long (maximum is 256 characters)", "body is too long (maximum is 65536
+// characters)"); the REST reference does not state them. A character is
+// counted here as a UTF-16 code unit (an emoji outside the BMP counts
+// twice), which is never less than what GitHub counts, so text within
+// these limits is accepted whichever way GitHub counts.
+const (
+	MaxTitle = 256
+	MaxBody  = 65536 // issue bodies and comments alike
+)
+
+// Caps on single fields of a finding, well inside MaxBody so that one
+// oversized field cannot push the links and IDs after it out of the body
+// (markdownEscape can double a text's length). AWS caps Description at
+// 1,024 characters and Remediation text at 512; a finding from elsewhere
+// may not.
+const (
+	maxTextField = 8_000 // description
+	maxNoteField = 2_000 // remediation text
+	maxLineField = 500   // title, IDs, resource lines, names
+	maxLinkURL   = 4_000 // a longer console or remediation link is left out
+)
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// fit returns s cut so that its UTF-16 length is at most max, never
+// splitting a character, ending with render's visible "(truncated)"
+// marker in lang when anything was cut. Text that fits is returned
+// unchanged.
+func fit(s string, max int, lang render.Language) string {
+	if len(s) <= max || utf16Len(s) <= max {
+		return s
+	}
+	runes := max
+	for runes > 0 {
+		t := render.Truncate(s, runes, lang)
+		excess := utf16Len(t) - max
+		if excess <= 0 {
+			return t
+		}
+		runes -= excess
+	}
+	return ""
+}
+
+// clip shortens one field to at most max characters (runes) with the
+// truncation marker.
+func clip(s string, max int, lang render.Language) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return render.Truncate(s, max, lang)
+}
+
+// clipView caps every field of v that a finding's producer controls, so the
+// texts built from it stay readable and within GitHub's limits.
+func clipView(v render.View) render.View {
+	lang := v.Language
+	line := func(s string) string { return clip(s, maxLineField, lang) }
+	v.Title = line(v.Title)
+	v.ID = line(v.ID)
+	v.AccountID = line(v.AccountID)
+	v.Region = line(v.Region)
+	v.ProductName = line(v.ProductName)
+	v.CompanyName = line(v.CompanyName)
+	v.GeneratorID = line(v.GeneratorID)
+	v.ControlID = line(v.ControlID)
+	v.ActionName = line(v.ActionName)
+	v.Details = line(v.Details)
+	v.Severity.Name = line(v.Severity.Name)
+	v.Severity.Label = line(v.Severity.Label)
+	v.Severity.Text = line(v.Severity.Text)
+	v.ComplianceStatusName = line(v.ComplianceStatusName)
+	v.WorkflowName = line(v.WorkflowName)
+	v.RecordStateName = line(v.RecordStateName)
+	if len(v.Types) > 0 {
+		types := make([]string, len(v.Types))
+		for i, t := range v.Types {
+			types[i] = line(t)
+		}
+		v.Types = types
+	}
+	if len(v.Resources) > 0 {
+		resources := make([]render.ResourceLine, len(v.Resources))
+		for i, r := range v.Resources {
+			resources[i] = render.ResourceLine{Type: line(r.Type), ID: line(r.ID), Region: line(r.Region), Text: line(r.Text)}
+		}
+		v.Resources = resources
+	}
+	if len(v.ConsoleURL) > maxLinkURL {
+		v.ConsoleURL = ""
+	}
+	if len(v.RemediationURL) > maxLinkURL {
+		v.RemediationURL = ""
+	}
+	v.Description = clip(v.Description, maxTextField, lang)
+	v.RemediationText = clip(v.RemediationText, maxNoteField, lang)
+	return v
+}
+
+// oneLine makes template output fit a one-line field.
+func oneLine(s string) string {
+	return strings.TrimSpace(render.SingleLine(s))
+}
