@@ -79,6 +79,7 @@ func newRootCommand(s streams) *cobra.Command {
 		newTestCommand(s),
 		newValidateCommand(s),
 		newDemoCommand(s),
+		newSendTestCommand(s),
 	)
 	return root
 }

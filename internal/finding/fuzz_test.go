@@ -177,14 +177,15 @@ func fractionDigits(s string) int {
 	return n
 }
 
-// rfc3339Zone reports whether s ends in Z or ±HH:MM, the zones both accept.
+// rfc3339Zone reports whether s ends in Z or ±HH:MM with minutes 00-59, the
+// zones both accept (time.Parse also takes minute 60, RFC 3339 does not).
 func rfc3339Zone(s string) bool {
 	if strings.HasSuffix(s, "Z") {
 		return true
 	}
 	n := len(s)
 	return n >= 6 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':' &&
-		isDigit(s[n-5]) && isDigit(s[n-4]) && isDigit(s[n-2]) && isDigit(s[n-1])
+		isDigit(s[n-5]) && isDigit(s[n-4]) && s[n-2] >= '0' && s[n-2] <= '5' && isDigit(s[n-1])
 }
 
 // strictShape reports whether s starts with YYYY-MM-DDTHH:MM:SS exactly.
