@@ -1,9 +1,7 @@
 package pattern
 
 import (
-	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -61,75 +59,6 @@ func (n *pathNode) child(key []byte) *pathNode {
 }
 
 const mapChildrenAbove = 8
-
-// valueIndex holds every distinct matcher used at one path, organised for
-// lookup by value. Each lookup yields the predicates that the value hits.
-type valueIndex struct {
-	exactString map[string][]int32
-	exactIP     map[netip.Addr][]int32
-	exactNumber map[int64][]int32  // comparable form
-	exactLit    map[string][]int32 // number literal text
-	literal     [3][]int32         // true, false, null
-
-	prefix, suffix         lengthGroups
-	prefixFold, suffixFold lengthGroups
-	equalsFold             map[string][]int32
-
-	scanned []scannedMatcher // matchers evaluated one by one
-	anyNum  bool             // some matcher needs the comparable number
-}
-
-// lengthGroups finds prefixes (or suffixes) of a value by one hash lookup
-// per distinct pattern length.
-type lengthGroups struct {
-	lengths []int // ascending
-	byLen   map[int]map[string][]int32
-}
-
-func (g *lengthGroups) add(s string, preds []int32) {
-	if g.byLen == nil {
-		g.byLen = map[int]map[string][]int32{}
-	}
-	m := g.byLen[len(s)]
-	if m == nil {
-		m = map[string][]int32{}
-		g.byLen[len(s)] = m
-		g.lengths = append(g.lengths, len(s))
-		sort.Ints(g.lengths)
-	}
-	m[s] = mergePreds(m[s], preds)
-}
-
-type scannedMatcher struct {
-	m     *matcher
-	preds []int32
-}
-
-// mergePreds appends to a the predicates of b it does not already hold.
-func mergePreds(a, b []int32) []int32 {
-	if len(a) == 0 {
-		return slices.Clone(b) // b never repeats a predicate
-	}
-	if len(a)*len(b) <= 1024 {
-		for _, p := range b {
-			if !slices.Contains(a, p) {
-				a = append(a, p)
-			}
-		}
-		return a
-	}
-	have := make(map[int32]bool, len(a))
-	for _, p := range a {
-		have[p] = true
-	}
-	for _, p := range b {
-		if !have[p] {
-			have[p] = true
-			a = append(a, p)
-		}
-	}
-	return a
-}
 
 // indexBuilder accumulates predicates and matchers while a snapshot is
 // compiled.
@@ -281,53 +210,5 @@ func (b *indexBuilder) finish() {
 			continue
 		}
 		ix.anchored[anchor] = append(ix.anchored[anchor], int32(ci))
-	}
-}
-
-// add files one distinct matcher under the lookup structure that serves it.
-func (vi *valueIndex) add(sm *scannedMatcher) {
-	m := sm.m
-	switch m.op {
-	case opExactString:
-		if vi.exactString == nil {
-			vi.exactString = map[string][]int32{}
-		}
-		vi.exactString[m.str] = mergePreds(vi.exactString[m.str], sm.preds)
-		if m.isIP {
-			if vi.exactIP == nil {
-				vi.exactIP = map[netip.Addr][]int32{}
-			}
-			vi.exactIP[m.ip] = mergePreds(vi.exactIP[m.ip], sm.preds)
-		}
-	case opExactNumber:
-		if m.numOK {
-			if vi.exactNumber == nil {
-				vi.exactNumber = map[int64][]int32{}
-			}
-			vi.exactNumber[m.num] = mergePreds(vi.exactNumber[m.num], sm.preds)
-			vi.anyNum = true
-		}
-		if vi.exactLit == nil {
-			vi.exactLit = map[string][]int32{}
-		}
-		vi.exactLit[m.lit] = mergePreds(vi.exactLit[m.lit], sm.preds)
-	case opExactLiteral:
-		i := map[string]int{"true": 0, "false": 1, "null": 2}[m.lit]
-		vi.literal[i] = mergePreds(vi.literal[i], sm.preds)
-	case opPrefix:
-		vi.prefix.add(m.str, sm.preds)
-	case opSuffix:
-		vi.suffix.add(m.str, sm.preds)
-	case opPrefixFold:
-		vi.prefixFold.add(m.str, sm.preds)
-	case opSuffixFold:
-		vi.suffixFold.add(m.str, sm.preds)
-	case opEqualsFold:
-		if vi.equalsFold == nil {
-			vi.equalsFold = map[string][]int32{}
-		}
-		vi.equalsFold[m.str] = mergePreds(vi.equalsFold[m.str], sm.preds)
-	default:
-		vi.scanned = append(vi.scanned, *sm)
 	}
 }

@@ -3,6 +3,7 @@ package email
 import (
 	"fmt"
 	"net/mail"
+	"strings"
 	"time"
 
 	"github.com/hubrelay/hubrelay/internal/finding"
@@ -186,13 +187,13 @@ func (c *Composer) composeDigest(ml *Mail, m *notify.Message) error {
 	lang := d.Language
 	if total := m.Digest.Total; total > d.Total {
 		d.Title = render.Translate(lang, render.MsgDigestTitle, total)
-		d.Intro = render.Translate(lang, render.MsgDigestIntro, total) + " " + phraseCountsOf.in(lang, d.Total)
+		d.Intro = joinSentences(lang, render.Translate(lang, render.MsgDigestIntro, total), phraseCountsOf.in(lang, d.Total))
 		d.More += total - d.Total
 		d.MoreText = render.Translate(lang, render.MsgAndMore, d.More)
 		d.Total = total
 	}
 	if m.Kind == notify.KindTest {
-		d.Intro = phraseTestIntro.in(lang) + " " + d.Intro
+		d.Intro = joinSentences(lang, phraseTestIntro.in(lang), d.Intro)
 	}
 	for i := range d.Top {
 		d.Top[i] = boundView(d.Top[i])
@@ -206,6 +207,16 @@ func (c *Composer) composeDigest(ml *Mail, m *notify.Message) error {
 	}
 	ml.HTML, err = c.execute(c.digestHTML, d)
 	return err
+}
+
+// joinSentences joins sentences as each language writes them: with a
+// space in English, without one after Japanese 。.
+func joinSentences(lang render.Language, sentences ...string) string {
+	sep := " "
+	if lang == render.Japanese {
+		sep = ""
+	}
+	return strings.Join(sentences, sep)
 }
 
 // execute runs t on data; a failing template is a permanent problem of

@@ -158,6 +158,10 @@ func samples(t testing.TB) []sample {
 			Kind: notify.KindNew, Route: "all-critical", Destination: "mail-security", Key: "digest-0001",
 			Digest: &notify.Digest{GroupKey: "AwsAccountId=123456789012", Findings: digest, Total: 14},
 		}},
+		{"hostile", &notify.Message{
+			Kind: notify.KindNew, Route: "account-a-guardduty", Destination: "mail-security", Key: "delivery-hostile",
+			Finding: hostileFinding(t),
+		}},
 		{"test", &notify.Message{
 			Kind: notify.KindTest, Destination: "mail-security",
 			Finding: fixture(t, fxGuardDuty).Finding,
@@ -167,3 +171,19 @@ func samples(t testing.TB) []sample {
 
 // at is the time the golden mails are written.
 func at() time.Time { return notifytest.Now() }
+
+// hostileFinding is a finding whose text tries every injection a mail
+// can suffer: HTML and script, Markdown and Slack markup, header
+// injection, a bidi override, invalid UTF-8 and a javascript: link.
+func hostileFinding(t testing.TB) *finding.Finding {
+	t.Helper()
+	f := fixture(t, fxGuardDuty).Finding
+	f.Title = "<script>alert('title')</script> <b>bold</b> *stars* <!channel> @here\r\nBcc: victim@example.net"
+	f.Description = "Line one <img src=x onerror=alert(1)> [link](javascript:alert(2))\n" +
+		"</p></body></html><script>steal()</script>\n" +
+		"\u202eevil\u202c bytes: \xff\xfe and a NUL \x00 end"
+	f.Remediation.Text = "Click <a href=\"javascript:alert(3)\">here</a>"
+	f.Remediation.URL = "javascript:alert(4)"
+	f.Resources[0].ID = "i-123\r\nX-Injected: yes"
+	return f
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -77,7 +78,14 @@ func classifyTransport(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return notify.Retry(err, 0)
 	}
-	var transport *url.Error
+	var (
+		syntax    *json.SyntaxError
+		wrongType *json.UnmarshalTypeError
+		transport *url.Error
+	)
+	if errors.As(err, &syntax) || errors.As(err, &wrongType) {
+		return notify.Permanent(fmt.Errorf("the answer is not the JSON GitHub documents (is base_url the REST API root?): %w", err))
+	}
 	if !errors.As(err, &transport) {
 		return notify.Permanent(err)
 	}
@@ -94,9 +102,20 @@ func classifyTransport(err error) error {
 	return notify.Retry(err, 0)
 }
 
-// notFound reports whether err is GitHub's answer that the issue does not
-// exist (404) or was deleted (410).
-func notFound(err error) bool {
+// issueMissing reports whether err is GitHub's answer that the issue a
+// message of kind k refers to is not there. For a resolved finding only
+// 410 Gone counts (the issue was deleted, or the repository's issues were
+// turned off): GitHub also answers 404 when the token may not see a
+// private repository, and closing must then fail rather than be skipped.
+// For anything else 404 counts too, since opening a new issue fails in
+// turn when the repository is out of reach.
+func issueMissing(err error, k notify.Kind) bool {
 	var status *notify.StatusError
-	return errors.As(err, &status) && (status.StatusCode == http.StatusNotFound || status.StatusCode == http.StatusGone)
+	if !errors.As(err, &status) {
+		return false
+	}
+	if status.StatusCode == http.StatusGone {
+		return true
+	}
+	return status.StatusCode == http.StatusNotFound && k != notify.KindResolved
 }

@@ -76,8 +76,9 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // Notify delivers m (see Builder.Build for what each message does) and
 // returns the issue's receipt: ID is the issue number ("12"), URL its page
 // (html_url). A resolved finding that never had an issue succeeds with an
-// empty receipt; so does one whose issue was deleted. A comment or reopen
-// whose issue GitHub no longer has (404, 410) opens a new issue instead.
+// empty receipt; so does one whose issue was deleted (410). A comment or
+// reopen whose issue GitHub does not find (404, 410) opens a new issue
+// instead.
 // When an issue's state changed but the comment after it failed, the
 // receipt of the issue comes back with the error. Errors are classified
 // (see classify) and never hold the token.
@@ -100,7 +101,7 @@ func (n *Notifier) deliver(ctx context.Context, m *notify.Message) (notify.Recei
 		return n.create(ctx, req, attrs)
 	}
 	rc, err := n.update(ctx, m, req, attrs)
-	if rc.IsZero() && notFound(err) {
+	if rc.IsZero() && issueMissing(err, m.Kind) {
 		return n.replaceMissing(ctx, m, req, attrs)
 	}
 	return rc, err
@@ -180,7 +181,8 @@ func (n *Notifier) update(ctx context.Context, m *notify.Message, req Request, a
 }
 
 // replaceMissing handles an earlier issue GitHub no longer has: a resolved
-// finding needs nothing more; anything else opens a new issue.
+// finding needs nothing more; anything else opens a new issue (which
+// fails in turn when the 404 meant the token cannot see the repository).
 func (n *Notifier) replaceMissing(ctx context.Context, m *notify.Message, req Request, attrs []any) (notify.Receipt, error) {
 	attrs = append(attrs, slog.Int("missing_issue_number", req.Number))
 	if m.Kind == notify.KindResolved {
@@ -194,7 +196,11 @@ func (n *Notifier) replaceMissing(ctx context.Context, m *notify.Message, req Re
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("github: %w", err))
 	}
 	n.log.Warn("github: the earlier issue no longer exists; opening a new one", attrs...)
-	return n.create(ctx, again, attrs)
+	rc, err := n.create(ctx, again, attrs)
+	if err != nil {
+		return rc, fmt.Errorf("github: issue #%d was not found, and opening a new one failed: %w", req.Number, err)
+	}
+	return rc, nil
 }
 
 // receipt is the receipt of issue number at url.
