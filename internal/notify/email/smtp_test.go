@@ -13,6 +13,7 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+	gomailsmtp "github.com/wneessen/go-mail/smtp"
 
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/notifytest"
@@ -320,6 +321,9 @@ func TestSMTPFailures(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// smtpServerInfo is what go-mail tells an authenticator about the server.
+type smtpServerInfo = gomailsmtp.ServerInfo
 
 // TestSMTPSomeRecipientsRefused checks that a permanently refused
 // recipient does not keep the alert from the others.
