@@ -29,8 +29,8 @@ type sesTransport struct {
 
 // newSESTransport builds the SES client of cfg: region, static
 // credentials when configured (else the AWS default chain), env's HTTP
-// client, an endpoint override, and no SDK retries, since the queue
-// retries deliveries as notify.Error says.
+// client for SendEmail, an endpoint override, and no SDK retries, since
+// the queue retries deliveries as notify.Error says.
 func newSESTransport(ctx context.Context, cfg *SESConfig, env notify.Env, red *notify.Redactor) (*sesTransport, error) {
 	from, err := parseAddress(cfg.From)
 	if err != nil {
@@ -38,7 +38,6 @@ func newSESTransport(ctx context.Context, cfg *SESConfig, env notify.Env, red *n
 	}
 	loads := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(cfg.Region),
-		awsconfig.WithHTTPClient(env.HTTPClient),
 		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
 	}
 	if cfg.AccessKeyID != "" {
@@ -50,6 +49,10 @@ func newSESTransport(ctx context.Context, cfg *SESConfig, env notify.Env, red *n
 		return nil, red.Error(fmt.Errorf("email: ses: load AWS configuration: %w", err))
 	}
 	client := sesv2.NewFromConfig(awsCfg, func(o *sesv2.Options) {
+		// Set here rather than as a load option: loading applies
+		// AWS_CA_BUNDLE to the SDK's own client (which the credential
+		// providers use) and refuses a plain *http.Client.
+		o.HTTPClient = env.HTTPClient
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}

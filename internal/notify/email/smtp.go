@@ -86,10 +86,10 @@ func localHostname() string {
 // receipt records ml's Message-ID and thread. Failures are classified by
 // classifySMTP; see rejectedRecipients for recipients the server refuses.
 func (t *smtpTransport) send(ctx context.Context, ml *Mail, data []byte) (notify.Receipt, error) {
+	// smtp.timeout bounds the connection; ctx ends it sooner through
+	// AfterFunc below, after ctx.Err() is set, so the failure is read as
+	// an interruption.
 	deadline := time.Now().Add(t.timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
 	dialCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	conn, err := t.dial(dialCtx)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -396,8 +397,7 @@ func TestSMTPTimeout(t *testing.T) {
 	env, _ := notifytest.NewEnv(t)
 	_, err := newNotifier(t, cfg, env).Notify(t.Context(), samples(t)[0].msg)
 	notifytest.CheckError(t, err, true, 0)
-	var netErr net.Error
-	if !errors.As(err, &netErr) || !netErr.Timeout() {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Errorf("error %v is not a timeout", err)
 	}
 }

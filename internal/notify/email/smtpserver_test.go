@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"os"
@@ -71,6 +72,7 @@ func newSMTPServer(t testing.TB, opts serverOptions) *testSMTPServer {
 	s := &testSMTPServer{host: "127.0.0.1", caFile: caFile, opts: opts}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(s.newSession))
 	srv.Domain = "mx.test"
+	srv.ErrorLog = log.New(io.Discard, "", 0)
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = opts.maxBytes

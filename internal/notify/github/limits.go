@@ -78,7 +78,9 @@ func clipView(v render.View) render.View {
 	lang := v.Language
 	line := func(s string) string { return clip(s, maxLineField, lang) }
 	v.Title = line(v.Title)
-	v.ID = line(v.ID)
+	// render keeps a finding ID as it is, but the issue body shows it in a
+	// table cell, where a line break would end the table.
+	v.ID = line(render.SingleLine(v.ID))
 	v.AccountID = line(v.AccountID)
 	v.Region = line(v.Region)
 	v.ProductName = line(v.ProductName)

@@ -610,6 +610,7 @@ func TestResetWait(t *testing.T) {
 		{"2026-01-02T12:06+09:00", 115 * time.Second, true},
 		{"2026-01-02T03:04:06.2Z", 2 * time.Second, true}, // rounded up
 		{"2026-01-02T03:04Z", 0, true},                    // already passed
+		{"2700-01-01T00:00Z", notify.MaxRetryAfter, true}, // capped, not overflowed
 		{"1767323045", 0, false},
 		{"", 0, false},
 		{"soon", 0, false},

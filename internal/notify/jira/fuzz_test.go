@@ -259,7 +259,11 @@ func TestHostileSeedsRenderSafely(t *testing.T) {
 	base := fixture(t, fxEC28).Finding
 	other := fixture(t, fxGuardDuty).Finding
 	for _, text := range hostileSeeds {
-		for shape := range 128 {
+		step := 1
+		if len(text) > 10_000 {
+			step = 9 // every shape bit still varies
+		}
+		for shape := 0; shape < 128; shape += step {
 			version := []int{3, 2}[shape&1]
 			m := &notify.Message{Kind: []notify.Kind{notify.KindNew, notify.KindReminder, notify.KindResolved, notify.KindReopened}[(shape>>2)&3],
 				Route: "r", Destination: "d", Key: "k", Finding: hostileFinding(base, text)}

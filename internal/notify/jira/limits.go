@@ -66,16 +66,18 @@ func fit(s string, max int, lang render.Language) string {
 	if len(s) <= max || utf16Len(s) <= max {
 		return s
 	}
-	runes := max
-	for runes > 0 {
-		t := render.Truncate(s, runes, lang)
-		excess := utf16Len(t) - max
-		if excess <= 0 {
-			return t
+	// The longest cut (in runes) whose UTF-16 length fits: a cut to n runes
+	// grows with n, so search for it.
+	lo, hi := 0, utf8.RuneCountInString(s)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if utf16Len(render.Truncate(s, mid, lang)) <= max {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
-		runes -= excess
 	}
-	return ""
+	return render.Truncate(s, lo, lang)
 }
 
 // clip shortens one field to at most n characters (runes) with the

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hubrelay/hubrelay/internal/notify"
 )
 
 // maxErrorBody bounds how much of an error answer is read to explain it.
@@ -57,7 +59,7 @@ func (t *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 var resetLayouts = []string{"2006-01-02T15:04Z07:00", time.RFC3339Nano}
 
 // resetWait reads X-RateLimit-Reset as the wait until that time, rounded up
-// to whole seconds (0 when it has passed). It reports false when the value
+// to whole seconds (0 when it has passed, notify.MaxRetryAfter at most). It reports false when the value
 // is not a time.
 func resetWait(value string, now time.Time) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
@@ -70,8 +72,11 @@ func resetWait(value string, now time.Time) (time.Duration, bool) {
 			continue
 		}
 		wait := at.Sub(now)
-		if wait <= 0 {
+		switch {
+		case wait <= 0:
 			return 0, true
+		case wait >= notify.MaxRetryAfter:
+			return notify.MaxRetryAfter, true
 		}
 		return (wait + time.Second - 1).Truncate(time.Second), true
 	}

@@ -240,7 +240,7 @@ func validateMessageCard(body []byte) ([]string, error) {
 		return nil, fmt.Errorf("@context is %q", card.Context)
 	case strings.TrimSpace(card.Summary) == "":
 		return nil, errors.New("summary is empty (Teams answers \"Summary or Text is required.\")")
-	case !regexp.MustCompile(`^[0-9A-F]{6}$`).MatchString(card.ThemeColor):
+	case !hexColor.MatchString(card.ThemeColor):
 		return nil, fmt.Errorf("themeColor %q is not six hex digits", card.ThemeColor)
 	case len(card.Sections) == 0:
 		return nil, errors.New("no sections")
@@ -278,7 +278,14 @@ func checkLink(raw string) error {
 	return nil
 }
 
-// consoleHosts are the hosts the cards link to from text: the Security Hub
+var (
+	// listMarker starts a Markdown list item.
+	listMarker = regexp.MustCompile(`^(?:[-+*]|[0-9]+[.)])(?:[ \t]|$)`)
+	// hexColor is a MessageCard themeColor.
+	hexColor = regexp.MustCompile(`^[0-9A-F]{6}$`)
+)
+
+// consoleHost matches the hosts the cards link to from text: the Security Hub
 // console of each partition.
 var consoleHost = regexp.MustCompile(`^(?:[a-z0-9-]+\.)?console\.(?:aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)$`)
 
@@ -293,7 +300,7 @@ func checkEscaped(text string, connector bool) error {
 	}
 	for _, line := range strings.Split(text, "\n") {
 		trimmed := strings.TrimLeft(line, " \t")
-		if regexp.MustCompile(`^(?:[-+*]|[0-9]+[.)])(?:[ \t]|$)`).MatchString(trimmed) {
+		if listMarker.MatchString(trimmed) {
 			return fmt.Errorf("line %q starts a list", line)
 		}
 		if strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, "    ") {

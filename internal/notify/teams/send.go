@@ -84,7 +84,7 @@ func (n *Notifier) webhookAnswer(resp *http.Response, answer []byte, readErr err
 		}
 	}
 	return notify.Permanent(fmt.Errorf("teams: incoming webhook answered HTTP %d %q instead of %q; the card may not have been posted",
-		resp.StatusCode, excerpt(n.red.String(text)), webhookOK))
+		resp.StatusCode, n.excerpt(text), webhookOK))
 }
 
 // statusHint says what an HTTP error status means for a Teams URL, if it
@@ -108,6 +108,8 @@ func statusHint(err error) string {
 }
 
 // excerpt is a short one-line excerpt of an answer, for an error message.
-func excerpt(s string) string {
-	return render.Truncate(render.SingleLine(s), 200, render.English)
+// The answer is made one line before secrets are removed, since dropping
+// a control character could join the parts of a secret, and cut after.
+func (n *Notifier) excerpt(s string) string {
+	return render.Truncate(n.red.String(render.SingleLine(s)), 200, render.English)
 }
