@@ -155,7 +155,7 @@ func (c *Config) Validate() error {
 	opts := render.Options{Language: render.Language(c.Language)}
 	if c.Language != "" {
 		if _, err := render.ParseLanguage(c.Language); err != nil {
-			v.add("language: %w", err)
+			v.errs = append(v.errs, err) // it reads `language "fr": must be "ja" or "en"`
 		}
 	}
 	if _, err := render.LoadTemplate(render.KindEmailSubject, c.SubjectTemplate, opts); err != nil {

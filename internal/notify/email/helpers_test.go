@@ -187,3 +187,6 @@ func hostileFinding(t testing.TB) *finding.Finding {
 	f.Resources[0].ID = "i-123\r\nX-Injected: yes"
 	return f
 }
+
+// writeFile writes text to path.
+func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }

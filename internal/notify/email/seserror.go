@@ -33,8 +33,14 @@ import (
 // are retryable; certificate verification failures are permanent.
 func classifySES(ctx context.Context, err error, red *notify.Redactor, now time.Time) error {
 	wrapped := fmt.Errorf("email: ses: send: %w", err)
-	var respErr *smithyhttp.ResponseError
-	if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.Response != nil {
+	var (
+		respErr *smithyhttp.ResponseError
+		sendErr *smithyhttp.RequestSendError
+	)
+	// The SDK wraps transport failures in a ResponseError too, with no
+	// answer (status 0) behind it.
+	if !errors.As(err, &sendErr) && errors.As(err, &respErr) && respErr.Response != nil &&
+		respErr.Response.Response != nil && respErr.Response.StatusCode > 0 {
 		retryable, after := statusVerdict(respErr.Response.Response, red, now)
 		var apiErr smithy.APIError
 		if errors.As(err, &apiErr) && transientCode(apiErr.ErrorCode()) {
@@ -58,8 +64,7 @@ func classifySES(ctx context.Context, err error, red *notify.Redactor, now time.
 		errors.As(err, &invalid) || errors.As(err, &verification) {
 		return notify.Permanent(wrapped)
 	}
-	var sendErr *smithyhttp.RequestSendError
-	if errors.As(err, &sendErr) {
+	if sendErr != nil {
 		return notify.Retry(wrapped, 0)
 	}
 	var deserialize *smithy.DeserializationError

@@ -171,9 +171,9 @@ func validateURL(raw string) error {
 	case u.Fragment != "":
 		return errors.New("url: must not have a fragment")
 	case strings.Contains(u.Path, "/rest/"):
-		return errors.New("url: give the site's address only, without /rest/api/...")
+		return errors.New("url: give the site's address only, without /rest/api/")
 	case strings.Contains(u.Path, "/browse/"):
-		return errors.New("url: give the site's address only, without /browse/...")
+		return errors.New("url: give the site's address only, without /browse/")
 	}
 	return nil
 }

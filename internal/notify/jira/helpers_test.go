@@ -157,19 +157,6 @@ func renderOptions(lang render.Language) render.Options {
 	return render.Options{Language: lang, Location: render.DefaultLocation(lang), Region: "ap-northeast-1"}
 }
 
-// indentJSON marshals v as indented JSON without HTML escaping.
-func indentJSON(t testing.TB, v any) string {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	return buf.String()
-}
-
 // decodeJSON round-trips v through JSON into generic values, as a server
 // sees it.
 func decodeJSON(t testing.TB, v any) any {

@@ -35,6 +35,9 @@ type caps struct {
 // may hold more.
 var defaultCaps = caps{text: 10_000, line: 1_000}
 
+// maxIDField caps the finding ID, whatever the caps.
+const maxIDField = 1024
+
 // minLineCap is the smallest line cap halving goes down to.
 const minLineCap = 40
 
@@ -97,7 +100,10 @@ func clipView(v render.View, c caps) render.View {
 	lang := v.Language
 	line := func(s string) string { return clip(s, c.line, lang) }
 	v.Title = line(v.Title)
-	v.ID = line(v.ID)
+	// The finding ID is how a person finds the finding (and duplicates of
+	// the issue): it keeps its own, fixed cap. ASFF IDs hold at most 512
+	// characters.
+	v.ID = clip(v.ID, maxIDField, lang)
 	v.AccountID = line(v.AccountID)
 	v.Region = line(v.Region)
 	v.ProductName = line(v.ProductName)

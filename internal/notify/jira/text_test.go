@@ -218,7 +218,7 @@ func TestHugeFindingFits(t *testing.T) {
 		}
 		checkRequestPayload(t, req)
 		text := toText(t, req.Issue.Fields.Description)
-		if !strings.Contains(text, base.ID) || !strings.Contains(text, "(truncated)") {
+		if !strings.Contains(text, base.ID) || !strings.Contains(text, "truncated") {
 			t.Errorf("v%d: the description lost the finding ID or the truncation marker", version)
 		}
 	}

@@ -212,22 +212,16 @@ func fillDigest(n *ChatbotNotification, m *notify.Message, d render.DigestView) 
 	}
 	head := lines(esc(intro, 300, lang), countLine, "", bold(render.Translate(lang, render.MsgDigestTop)))
 
-	// List the most severe findings while they fit; the rest are "more".
-	shown := 0
-	var items []string
+	// List the most severe findings while they fit, each linked to the
+	// console; when links would leave findings out, list them without.
 	room := maxDescriptionRunes - runes(head) - 80
-	for i, v := range d.Top {
-		item := fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(v.Severity.Emoji+" "+findingLink(v, lang)))
-		if v.Details != "" {
-			item += " — " + esc(v.Details, 200, lang)
+	items := digestItems(d.Top, room, true, lang)
+	if len(items) < len(d.Top) {
+		if plain := digestItems(d.Top, room, false, lang); len(plain) > len(items) {
+			items = plain
 		}
-		if runes(item)+1 > room {
-			break
-		}
-		room -= runes(item) + 1
-		items = append(items, item)
-		shown++
 	}
+	shown := len(items)
 	more := ""
 	if rest := total - shown; rest > 0 {
 		more = esc(render.Translate(lang, render.MsgAndMore, rest), 60, lang)
@@ -257,6 +251,28 @@ func fillDigest(n *ChatbotNotification, m *notify.Message, d render.DigestView) 
 		"kind": string(m.Kind), "route": m.Route, "group_key": m.Digest.GroupKey,
 		"total": fmt.Sprint(total),
 	})
+}
+
+// digestItems writes the numbered lines of the listed findings while they
+// fit in room characters.
+func digestItems(top []render.View, room int, links bool, lang render.Language) []string {
+	var items []string
+	for i, v := range top {
+		title := esc(firstNonEmpty(v.Title, v.ID), 150, lang)
+		if links {
+			title = findingLink(v, lang)
+		}
+		item := fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(v.Severity.Emoji+" "+title))
+		if v.Details != "" {
+			item += " — " + esc(v.Details, 200, lang)
+		}
+		if runes(item)+1 > room {
+			break
+		}
+		room -= runes(item) + 1
+		items = append(items, item)
+	}
+	return items
 }
 
 // findingLink is a digest line's title, linked to the finding in the

@@ -51,12 +51,13 @@ var (
 // answer that cannot be read is permanent: SNS may have accepted the
 // message, and a retry could publish it twice.
 //
-// Without an answer, a cancelled or expired ctx and connection failures
-// are retryable; certificate verification failures are permanent.
+// Without an answer (the SDK then reports status 0), a cancelled or
+// expired ctx and connection failures are retryable; certificate
+// verification failures are permanent.
 func classify(ctx context.Context, err error, red *notify.Redactor, now time.Time) error {
 	wrapped := fmt.Errorf("sns: publish: %w", err)
 	var respErr *smithyhttp.ResponseError
-	if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.Response != nil {
+	if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.Response != nil && respErr.HTTPStatusCode() > 0 {
 		retryable, after := statusVerdict(respErr.Response.Response, red, now)
 		var apiErr smithy.APIError
 		if errors.As(err, &apiErr) {

@@ -37,7 +37,7 @@ var _ notify.Notifier = (*Notifier)(nil)
 //
 // It validates cfg (Typed has done so already), declares the static
 // credentials as secrets, and builds the SDK client: the topic's region,
-// env's HTTP client, cfg.Endpoint as the base endpoint, static credentials
+// env's HTTP client for Publish, cfg.Endpoint as the base endpoint, static credentials
 // or the AWS default chain, and no SDK retries (the queue retries, as
 // notify.Error says). It reads the AWS configuration files and environment
 // but touches no network.
@@ -54,7 +54,6 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	}
 	loads := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(c.Region),
-		awsconfig.WithHTTPClient(env.HTTPClient),
 		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
 	}
 	if c.AccessKeyID != "" {
@@ -66,6 +65,10 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 		return nil, red.Error(fmt.Errorf("sns: load AWS configuration: %w", err))
 	}
 	client := awssns.NewFromConfig(awsCfg, func(o *awssns.Options) {
+		// Set here rather than as a load option: loading applies
+		// AWS_CA_BUNDLE to the SDK's own client (which the credential
+		// providers use) and refuses a plain *http.Client.
+		o.HTTPClient = env.HTTPClient
 		if c.Endpoint != "" {
 			o.BaseEndpoint = aws.String(c.Endpoint)
 		}

@@ -46,7 +46,6 @@ func Build(m *notify.Message, cfg *Config, opts render.Options) (Publication, er
 		p.DeduplicationID = DeduplicationID(m)
 	}
 	room := MaxMessageBytes - attributesSize(p.Attributes)
-	lang := opts.Language
 	switch cfg.format() {
 	case FormatRaw:
 		var event []byte
@@ -61,19 +60,21 @@ func Build(m *notify.Message, cfg *Config, opts render.Options) (Publication, er
 		p.Message = string(event)
 	case FormatJSON:
 		p.Subject = Subject(m)
-		doc := NewDocument(m, opts, p.Thread)
-		for _, n := range []int{0, 20000, 2000, 200} {
-			if n > 0 {
-				doc = doc.shrink(n, lang)
-			}
-			data, err := marshal(doc)
-			if err != nil {
-				return Publication{}, fmt.Errorf("json: encode: %w", err)
-			}
-			if p.Message = string(data); len(data) <= room {
+		data, err := marshal(NewDocument(m, opts, p.Thread))
+		if err != nil {
+			return Publication{}, fmt.Errorf("json: encode: %w", err)
+		}
+		// Too big (hostile or very long finding text): cut every long
+		// string until it fits.
+		for _, n := range []int{20000, 2000, 200} {
+			if len(data) <= room {
 				break
 			}
+			if data, err = truncateStrings(data, n, opts.Language); err != nil {
+				return Publication{}, fmt.Errorf("json: shorten: %w", err)
+			}
 		}
+		p.Message = string(data)
 	default:
 		p.Subject = Subject(m)
 		data, err := marshal(NewChatbotNotification(m, opts, p.Thread))
