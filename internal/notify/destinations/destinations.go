@@ -9,6 +9,7 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify/file"
 	"github.com/hubrelay/hubrelay/internal/notify/slack"
 	"github.com/hubrelay/hubrelay/internal/notify/stdout"
+	"github.com/hubrelay/hubrelay/internal/notify/teams"
 )
 
 // Registry returns a new Registry of every destination type. The program
@@ -20,5 +21,6 @@ func Registry() *notify.Registry {
 	r.Register("file", notify.Typed(file.New))
 	r.Register("slack", notify.Typed(slack.New))
 	r.Register("stdout", notify.Typed(stdout.New))
+	r.Register("teams", notify.Typed(teams.New))
 	return r
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // FuzzCompose renders hostile finding text (HTML, script, Markdown and
-// Slack markup, header injection, invalid UTF-8, 100 KB descriptions) as
+// Slack markup, header injection, invalid UTF-8, descriptions of 100 KB
+// and more, built by repeating the input) as
 // a single-finding mail or inside a digest, in both languages, and checks
 // that the mail stays valid: it parses as a two-part UTF-8 mail with
 // lines of at most 998 octets, stays under MaxMessageBytes, has a
@@ -22,24 +23,24 @@ import (
 func FuzzCompose(f *testing.F) {
 	gd := fixture(f, fxGuardDuty).Finding
 	hostile := hostileFinding(f)
-	f.Add(gd.Title, gd.Description, gd.Resources[0].ID, gd.Remediation.URL, false, false)
-	f.Add(gd.Title, gd.Description, gd.Resources[0].ID, gd.Remediation.URL, true, true)
-	f.Add(hostile.Title, hostile.Description, hostile.Resources[0].ID, hostile.Remediation.URL, false, false)
-	f.Add(hostile.Title, hostile.Description, hostile.Resources[0].ID, hostile.Remediation.URL, true, true)
-	f.Add("重大な脆弱性 <script>", strings.Repeat("長い説明文。", 20000), "arn:aws:s3:::bucket", "https://docs.aws.amazon.com/", true, false)
-	f.Add(strings.Repeat("T", 5000), strings.Repeat("A", 100<<10), strings.Repeat("r", 3000), "https://example.com/"+strings.Repeat("x", 3000), false, true)
-	f.Add("\xff\xfe\xfd", "\x00\x01\x02\r\r\n\t\u202e\u2066", "\xc3\x28", "javascript:alert(1)", false, false)
-	f.Add("--"+goldenBoundary, "\r\n--"+goldenBoundary+"--\r\n", ".", "http://example.com/\"><script>", true, false)
-	f.Add("=?UTF-8?B?PHNjcmlwdD4=?=", "=?UTF-8?Q?=0D=0ABcc:_x@example.net?=", "Subject: injected", "https://ok.example/", false, false)
+	f.Add(gd.Title, gd.Description, uint16(0), gd.Resources[0].ID, gd.Remediation.URL, false, false)
+	f.Add(gd.Title, gd.Description, uint16(0), gd.Resources[0].ID, gd.Remediation.URL, true, true)
+	f.Add(hostile.Title, hostile.Description, uint16(3), hostile.Resources[0].ID, hostile.Remediation.URL, false, false)
+	f.Add(hostile.Title, hostile.Description, uint16(0), hostile.Resources[0].ID, hostile.Remediation.URL, true, true)
+	f.Add("重大な脆弱性 <script>", "長い説明文。<b>", uint16(8000), "arn:aws:s3:::bucket", "https://docs.aws.amazon.com/", true, false)
+	f.Add(strings.Repeat("T", 600), strings.Repeat("A", 1024), uint16(100), strings.Repeat("r", 1200), "https://example.com/"+strings.Repeat("x", 2100), false, true)
+	f.Add("\xff\xfe\xfd", "\x00\x01\x02\r\r\n\t\u202e\u2066", uint16(0), "\xc3\x28", "javascript:alert(1)", false, false)
+	f.Add("--"+goldenBoundary, "\r\n--"+goldenBoundary+"--\r\n", uint16(1), ".", "http://example.com/\"><script>", true, false)
+	f.Add("=?UTF-8?B?PHNjcmlwdD4=?=", "=?UTF-8?Q?=0D=0ABcc:_x@example.net?=", uint16(0), "Subject: injected", "https://ok.example/", false, false)
 
 	composers := map[bool]*Composer{
 		false: composer(f, testConfig("smtp.example.com", 0), render.English),
 		true:  composer(f, testConfig("smtp.example.com", 0), render.Japanese),
 	}
 	other := fixture(f, fxCIS113).Finding
-	f.Fuzz(func(t *testing.T, title, description, resource, remediationURL string, japanese, digest bool) {
+	f.Fuzz(func(t *testing.T, title, description string, repeat uint16, resource, remediationURL string, japanese, digest bool) {
 		fd := *gd
-		fd.Title, fd.Description, fd.Remediation.URL = title, description, remediationURL
+		fd.Title, fd.Description, fd.Remediation.URL = title, repeated(description, repeat), remediationURL
 		fd.Remediation.Text = description
 		fd.Resources = []finding.Resource{{Type: "AwsEc2Instance", ID: resource, Region: "us-east-1"}}
 		m := &notify.Message{Kind: notify.KindNew, Route: "fuzz", Key: "fuzz-" + title, Finding: &fd}
@@ -54,7 +55,7 @@ func FuzzCompose(f *testing.F) {
 		}
 		raw, err := ml.Bytes(goldenBoundary)
 		if err != nil {
-			if strings.Contains(title+description+resource+remediationURL, goldenBoundary) {
+			if strings.Contains(title+fd.Description+resource+remediationURL, goldenBoundary) {
 				return // the finding holds the boundary; deliveries draw a random one
 			}
 			t.Fatalf("Bytes: %v", err)
@@ -68,6 +69,20 @@ func FuzzCompose(f *testing.F) {
 		}
 		checkFuzzedMail(t, p)
 	})
+}
+
+// repeated returns s repeated 1+n times, up to 256 KB: descriptions of
+// 100 KB and more from small fuzz inputs, which keeps the fuzzer fast.
+func repeated(s string, n uint16) string {
+	const limit = 256 << 10
+	if s == "" {
+		return s
+	}
+	times := 1 + int(n)
+	if times*len(s) > limit {
+		times = max(1, limit/len(s))
+	}
+	return strings.Repeat(s, times)
 }
 
 // allowedTags are the HTML elements of render's email templates.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -546,4 +547,23 @@ func TestNotifyRejectsBadPrevious(t *testing.T) {
 	if len(srv.Requests()) != 0 {
 		t.Error("a request was sent")
 	}
+}
+
+// TestNotifyConcurrent: one Notifier serves many deliveries at once.
+func TestNotifyConcurrent(t *testing.T) {
+	api := newFakeGitHub(t, "")
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, api.base(), env)
+	var wg sync.WaitGroup
+	for _, name := range []string{"new-rds1", "reminder", "resolved", "reopened", "digest"} {
+		m := sampleNamed(t, name)
+		for range 8 {
+			wg.Go(func() {
+				if _, err := n.Notify(context.Background(), m); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }

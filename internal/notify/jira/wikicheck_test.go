@@ -14,6 +14,9 @@ var wikiOwnLink = regexp.MustCompile(`\[(?:[^\[\]|\n]*\|)?https?://[^\s\[\]|{}!^
 // write.
 var wikiOwnStrong = regexp.MustCompile(`(^|\n|\* |# )\*[^*\n\\]+\*(:|\n|$)`)
 
+// wikiOwnHeading matches the headings the built-in texts write.
+var wikiOwnHeading = regexp.MustCompile(`^h[23]\. `)
+
 // checkWiki asserts that wiki markup holds no markup the built-in texts do
 // not write themselves: outside the destination's own links, strong labels,
 // headings, list markers and {noformat} blocks, every markup character is
@@ -50,7 +53,7 @@ func foreignWikiMarkup(text string) []string {
 	var lines []string
 	for _, line := range strings.Split(text, "\n") {
 		switch {
-		case regexp.MustCompile(`^h[23]\. `).MatchString(line):
+		case wikiOwnHeading.MatchString(line):
 			line = line[4:]
 		case strings.HasPrefix(line, "* "), strings.HasPrefix(line, "# "):
 			line = line[2:]

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -336,5 +337,26 @@ func TestResolveAfterReopenKeepsKey(t *testing.T) {
 	want := []string{"trigger " + first.Finding.ID, "resolve " + first.Finding.ID, "trigger " + first.Finding.ID}
 	if !slices.Equal(keys, want) {
 		t.Errorf("events %q, want %q", keys, want)
+	}
+}
+
+// TestNotifyConcurrent: one Notifier serves many deliveries at once.
+func TestNotifyConcurrent(t *testing.T) {
+	api := newFakeEvents(t)
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, api.srv.URL, env)
+	var wg sync.WaitGroup
+	for _, s := range samples(t) {
+		for range 8 {
+			wg.Go(func() {
+				if _, err := n.Notify(context.Background(), s.msg); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if got, want := len(api.srv.Requests()), 8*len(samples(t)); got != want {
+		t.Errorf("%d events, want %d", got, want)
 	}
 }

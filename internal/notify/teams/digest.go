@@ -23,7 +23,6 @@ func digestContent(m *notify.Message, opts render.Options, d detail, shortened b
 		c.tone, c.color = severityTone(dv.Top[0].Severity.Label), dv.Top[0].Severity.Color
 	}
 	c.heading = emojiDigest + " " + heading
-	c.title = ""
 	c.intro = render.Translate(lang, render.MsgDigestIntro, total)
 	if total > dv.Total {
 		c.intro += " " + phraseCountsOf.in(lang, dv.Total)

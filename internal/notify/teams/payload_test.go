@@ -67,3 +67,72 @@ func TestPayloadGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadings: Teams webhooks cannot reply in a thread, so what happened
+// is said by each card's heading and colour.
+func TestHeadings(t *testing.T) {
+	cases := []struct {
+		kind    notify.Kind
+		prev    bool
+		heading string
+		style   string
+	}{
+		{notify.KindNew, false, "🔴 New Security Hub finding", "attention"},
+		{notify.KindNew, true, "🔄 Update: Security Hub finding", "attention"},
+		{notify.KindReminder, true, "⏰ Reminder: open Security Hub finding", "attention"},
+		{notify.KindReopened, true, "🔁 Reopened Security Hub finding", "attention"},
+		{notify.KindResolved, true, "✅ Resolved Security Hub finding", "good"},
+		{notify.KindResolved, false, "✅ Resolved Security Hub finding", "good"},
+		{notify.KindTest, false, "🧪 Test message from hubrelay", "accent"},
+	}
+	for _, c := range cases {
+		t.Run(string(c.kind), func(t *testing.T) {
+			m := message(t, fixtureRDS1Critical, c.kind)
+			if c.prev {
+				m.Previous = earlier()
+			}
+			body, err := teams.BuildPayload(m, teams.FormatAdaptive, render.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msg struct {
+				Attachments []struct {
+					Content struct {
+						Body []struct {
+							Style string `json:"style"`
+							Items []struct {
+								Text string `json:"text"`
+							} `json:"items"`
+						} `json:"body"`
+					} `json:"content"`
+				} `json:"attachments"`
+			}
+			if err := json.Unmarshal(body, &msg); err != nil {
+				t.Fatal(err)
+			}
+			head := msg.Attachments[0].Content.Body[0]
+			if head.Items[0].Text != c.heading || head.Style != c.style {
+				t.Errorf("heading %q in style %q, want %q in %q", head.Items[0].Text, head.Style, c.heading, c.style)
+			}
+		})
+	}
+}
+
+// TestBuildPayloadIsPure: the same message gives the same bytes, and the
+// message is not modified.
+func TestBuildPayloadIsPure(t *testing.T) {
+	m := digestMessage(t)
+	before, _ := json.Marshal(m)
+	a, err := teams.BuildPayload(m, teams.FormatAdaptive, render.Options{Language: render.Japanese})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := teams.BuildPayload(m, teams.FormatAdaptive, render.Options{Language: render.Japanese})
+	after, _ := json.Marshal(m)
+	if !bytes.Equal(a, b) {
+		t.Error("two builds of the same message differ")
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("BuildPayload modified the message")
+	}
+}
