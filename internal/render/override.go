@@ -36,9 +36,11 @@ const overrideField = "message"
 //
 // A template sees Data. An input transformer sees the EventBridge event of
 // the finding, as EventBridge would hand it to an API destination, and so
-// applies to single-finding messages only: for a digest the destination uses
-// its built-in digest body unless the override is a template (Renderer.Applies
-// tells which). A template renders digests too, with Data.Digest set.
+// renders single-finding messages only. A template renders digests too, with
+// Data.Digest set, when it reads .Digest anywhere; a template that never
+// does was written for single findings. For a digest the override does not
+// render, the destination uses its built-in digest body (Renderer.Applies
+// tells which).
 //
 // Format says what the output is: "text" (the default) is passed on as
 // written; with "json" the output is checked to be valid JSON; with "html"
@@ -128,7 +130,10 @@ func (o Override) Compile(name string, opts Options) (*Renderer, error) {
 		return nil, fmt.Errorf("%s: template and input_paths/input_template are both set; use a Go template or an input transformer, not both", overrideField)
 	case o.hasTemplate():
 		r.template, err = compileOverrideTemplate(r.name, o.Template, format, r.opts)
-		r.text = RepairUTF8(o.Template)
+		if err == nil {
+			r.text = RepairUTF8(o.Template)
+			r.digest = readsField(r.template, "Digest")
+		}
 	case !o.hasTransformer():
 		return nil, fmt.Errorf("%s: format is set but template and input_template are not; set one, or remove format to keep the built-in message", overrideField)
 	case strings.TrimSpace(o.InputTemplate) == "":

@@ -15,11 +15,11 @@ import (
 // say a runaway range, fails with an error instead of growing without end.
 const MaxOverrideOutput = 1 << 20
 
-// ErrTransformerDigest is wrapped by Renderer.Render when an input
-// transformer is asked to render a digest. Input transformers render single
-// findings only; for digests the destination keeps its built-in digest body
-// (check Renderer.Applies first).
-var ErrTransformerDigest = errors.New("an input transformer renders single findings only; digests keep the built-in digest body")
+// ErrSingleFinding is wrapped by Renderer.Render when an override that
+// renders single findings only is given a digest: an input transformer, or
+// a template that never reads .Digest. For such a digest the destination
+// keeps its built-in digest body (check Renderer.Applies first).
+var ErrSingleFinding = errors.New("the override renders single findings only; digests keep the built-in digest body")
 
 // Data is one message as an override sees it. Destinations fill it from the
 // message they deliver:
@@ -87,6 +87,7 @@ type Renderer struct {
 	opts        Options // with defaults
 	template    *Template
 	text        string // the template's text, for error columns
+	digest      bool   // the template reads .Digest, so it renders digests
 	transformer *Transformer
 }
 
@@ -107,10 +108,11 @@ func (r *Renderer) Format() string {
 }
 
 // Applies reports whether Render renders d: false for a nil Renderer (no
-// override: use the built-in template) and for a digest with an input
-// transformer (use the built-in digest body). Safe on a nil Renderer.
+// override: use the built-in template), and for a digest when the override
+// is an input transformer or a template that never reads .Digest (use the
+// built-in digest body). Safe on a nil Renderer.
 func (r *Renderer) Applies(d Data) bool {
-	return r != nil && (r.template != nil || d.Digest == nil)
+	return r != nil && (d.Digest == nil || r.digest)
 }
 
 // Render renders one message. The output is what the template or
@@ -123,10 +125,13 @@ func (r *Renderer) Applies(d Data) bool {
 //	render: slack-alerts: message.template: line 2, column 4: at <.View.Nope>: can't evaluate field Nope …
 //	render: slack-alerts: message.template: output is not valid JSON: line 1, column 12: invalid character …
 //
-// It wraps ErrTransformerDigest when an input transformer is given a digest.
+// It wraps ErrSingleFinding when given a digest that Applies refuses.
 func (r *Renderer) Render(d Data) ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("render: no override to render (the override is unset: use the built-in template)")
+	}
+	if !r.Applies(d) {
+		return nil, fmt.Errorf("render: %s: %w", r.name, ErrSingleFinding)
 	}
 	var out []byte
 	var err error
@@ -210,9 +215,6 @@ func (r *Renderer) templateData(d Data) (templateData, error) {
 
 // renderTransformer applies the input transformer to the finding's event.
 func (r *Renderer) renderTransformer(d Data) ([]byte, error) {
-	if d.Digest != nil {
-		return nil, fmt.Errorf("render: %s: %w", r.name, ErrTransformerDigest)
-	}
 	event, err := eventJSON(d)
 	if event == nil {
 		if err == nil {

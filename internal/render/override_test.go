@@ -493,7 +493,7 @@ first event: {{ index .Event "detail-type" }} {{ dig "Id" "" $first | default (d
 
 	t.Run("the caller's event wins", func(t *testing.T) {
 		item := loadItem(t, "asff/14-eb-customaction-securityhub-cis120-4.3-failed.json")
-		r, err := Override{Template: `{{ index .Event "detail-type" }}`}.Compile("x", opts)
+		r, err := Override{Template: `{{ if .Digest }}{{ index .Event "detail-type" }}{{ end }}`}.Compile("x", opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -511,10 +511,57 @@ first event: {{ index .Event "detail-type" }} {{ dig "Id" "" $first | default (d
 		if r.Applies(data) {
 			t.Error("an input transformer must not apply to a digest")
 		}
-		if _, err := r.Render(data); !errors.Is(err, ErrTransformerDigest) {
-			t.Errorf("Render(digest) = %v, want ErrTransformerDigest", err)
+		if _, err := r.Render(data); !errors.Is(err, ErrSingleFinding) {
+			t.Errorf("Render(digest) = %v, want ErrSingleFinding", err)
 		}
 	})
+}
+
+// TestOverrideDigestAware checks that a template renders digests only when
+// it reads .Digest somewhere; otherwise digests keep the built-in body.
+func TestOverrideDigestAware(t *testing.T) {
+	digest := NewDigestView(digestFindings(t), Options{})
+	single := Data{Finding: loadFinding(t, "asff/08-guardduty-ssh-bruteforce.json")}
+	tests := []struct {
+		name     string
+		o        Override
+		digested bool
+	}{
+		{"single-finding template", Override{Template: "{{ .View.Title }} {{ .Kind }}"}, false},
+		{"with", Override{Template: "{{ with .Digest }}{{ .Title }}{{ else }}{{ .View.Title }}{{ end }}"}, true},
+		{"if", Override{Template: "{{ if .Digest }}d{{ else }}s{{ end }}"}, true},
+		{"root variable", Override{Template: "{{ range .View.Types }}{{ $.Digest }}{{ end }}x"}, true},
+		{"in a function argument", Override{Template: `{{ printf "%v" .Digest.Total }}`}, true},
+		{"in a defined template", Override{Template: `{{ define "d" }}{{ .Digest.Title }}{{ end }}{{ template "d" . }}`}, true},
+		{"in a range", Override{Template: "{{ range .Digest.Top }}{{ .Title }}{{ end }}x"}, true},
+		{"in a chain", Override{Template: `{{ (index (list .) 0).Digest.Title }}`}, true},
+		{"html", Override{Template: `<p>{{ with .Digest }}{{ .Summary }}{{ end }}</p>`, Format: FormatHTML}, true},
+		{"html, single", Override{Template: `<p>{{ .View.Title }}</p>`, Format: FormatHTML}, false},
+		{"only in text", Override{Template: "Digest: {{ .View.Title }}"}, false},
+		{"View.Event is not Digest", Override{Template: "{{ .View.Event }}"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := tt.o.Compile("x", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Applies(single) {
+				t.Error("every template applies to single findings")
+			}
+			d := Data{Digest: &digest}
+			if got := r.Applies(d); got != tt.digested {
+				t.Fatalf("Applies(digest) = %v, want %v", got, tt.digested)
+			}
+			_, err = r.Render(d)
+			if !tt.digested && !errors.Is(err, ErrSingleFinding) {
+				t.Errorf("Render(digest) = %v, want ErrSingleFinding", err)
+			}
+			if tt.digested && err != nil {
+				t.Errorf("Render(digest) = %v", err)
+			}
+		})
+	}
 }
 
 // TestOverrideCallerView checks that a View the caller built is used as is.

@@ -105,9 +105,6 @@ func NewComposer(cfg *Config, opts render.Options) (*Composer, error) {
 	return c, nil
 }
 
-// Language is the language the Composer writes in.
-func (c *Composer) Language() render.Language { return c.opts.Language }
-
 // Compose builds the mail of m, dated at. It is pure: the same message and
 // time give the same mail. m must be valid (notify.Message.Validate).
 //

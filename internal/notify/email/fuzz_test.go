@@ -68,7 +68,22 @@ func FuzzCompose(f *testing.F) {
 			t.Fatalf("%v\n%s", err, raw)
 		}
 		checkFuzzedMail(t, p)
+		checkRoundTrip(t, p, ml)
 	})
+}
+
+// checkRoundTrip checks that a mail client reads the subject and the
+// hubrelay header fields exactly as composed.
+func checkRoundTrip(t *testing.T, p parsedMail, ml *Mail) {
+	t.Helper()
+	if p.subject != ml.Subject {
+		t.Errorf("subject reads %q, composed %q", p.subject, ml.Subject)
+	}
+	for _, h := range ml.Headers {
+		if got := p.decoded(h.Name); got != h.Value {
+			t.Errorf("%s reads %q, composed %q", h.Name, got, h.Value)
+		}
+	}
 }
 
 // repeated returns s repeated 1+n times, up to 256 KB: descriptions of
@@ -199,5 +214,6 @@ func FuzzThread(f *testing.F) {
 			t.Errorf("References %q, want %q", got, strings.Join(th.references, " "))
 		}
 		checkFuzzedMail(t, p)
+		checkRoundTrip(t, p, ml)
 	})
 }

@@ -2,11 +2,13 @@ package email
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -92,7 +94,7 @@ func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 	if ml.ReplyTo != nil {
 		msg.SetAddrHeaderFromMailAddress(gomail.HeaderReplyTo, ml.ReplyTo)
 	}
-	msg.Subject(ml.Subject)
+	msg.Subject(headerText(ml.Subject))
 	msg.SetDateWithValue(ml.Date)
 	msg.SetGenHeader(gomail.HeaderMessageID, ml.MessageID)
 	if ml.InReplyTo != "" {
@@ -103,7 +105,7 @@ func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 	}
 	msg.SetUserAgent("hubrelay")
 	for _, h := range ml.Headers {
-		msg.SetGenHeader(gomail.Header(h.Name), h.Value)
+		msg.SetGenHeader(gomail.Header(h.Name), headerText(h.Value))
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
@@ -112,6 +114,38 @@ func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 		return nil, fmt.Errorf("email: mime: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// headerText keeps text that goes into an unstructured header field from
+// being read as RFC 2047 encoded-words. go-mail encodes only text that
+// needs it (non-ASCII), so an ASCII finding title holding
+// "=?UTF-8?Q?=E2=80=AE...?=" would reach the recipient verbatim and be
+// decoded by the mail client into whatever it spells: control or bidi
+// characters, markup, another charset. Such text is sent as encoded-words
+// itself, which decode back to exactly the text.
+func headerText(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	return encodeWords(s)
+}
+
+// encodeWords writes s as RFC 2047 B-encoded UTF-8 words of at most 75
+// characters (§2), split between characters, separated by spaces that
+// decoders drop (§6.2).
+func encodeWords(s string) string {
+	const prefix, suffix = "=?UTF-8?B?", "?="
+	const chunk = (75 - len(prefix) - len(suffix)) / 4 * 3 // bytes per word
+	var words []string
+	for len(s) > 0 {
+		n := min(len(s), chunk)
+		for n < len(s) && n > 1 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		words = append(words, prefix+base64.StdEncoding.EncodeToString([]byte(s[:n]))+suffix)
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 // checkBoundary checks a multipart boundary as RFC 2046 §5.1.1 allows it,

@@ -261,10 +261,10 @@ func TestSMTPFailures(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		opts      *serverOptions    // an in-process SMTP server
-		raw       func(net.Conn)    // or a raw TCP server
-		refused   bool              // or nothing listening
-		edit      func(*Config)     // changes to the server's config
+		opts      *serverOptions // an in-process SMTP server
+		raw       func(net.Conn) // or a raw TCP server
+		refused   bool           // or nothing listening
+		edit      func(*Config)  // changes to the server's config
 		wantRetry bool
 		wantText  string
 	}{

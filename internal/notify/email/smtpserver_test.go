@@ -1,7 +1,6 @@
 package email
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -16,7 +15,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -326,13 +324,4 @@ func (s *testSMTPServer) config() *Config {
 		cfg.SMTP.TLS = TLSImplicit
 	}
 	return cfg
-}
-
-// addr is host:port.
-func (s *testSMTPServer) addr() string { return net.JoinHostPort(s.host, strconv.Itoa(s.port)) }
-
-// equalBytes reports whether two messages are equal after the SMTP
-// transfer (the server hands the data back with CRLF line endings).
-func equalBytes(a, b []byte) bool {
-	return bytes.Equal(bytes.TrimRight(a, "\r\n"), bytes.TrimRight(b, "\r\n"))
 }

@@ -1,6 +1,8 @@
 package jira
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -89,8 +91,9 @@ type Builder struct {
 	opts    render.Options
 	version int
 
-	summary     *render.Template // the built-in title unless overridden
-	description *render.Template // nil: the built-in description
+	summary      *render.Template // the built-in title unless overridden
+	description  *render.Template // nil: the built-in description
+	customFields map[string]json.RawMessage
 }
 
 // NewBuilder compiles cfg's templates for opts (language, time zone and
@@ -112,6 +115,17 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 	}
 	b := &Builder{cfg: *cfg, opts: opts, version: cfg.apiVersion()}
 	b.cfg.APIToken, b.cfg.PersonalAccessToken = "", ""
+	// Custom field values are encoded once, so the Builder shares nothing
+	// with the caller's config.
+	b.cfg.CustomFields = nil
+	b.customFields = make(map[string]json.RawMessage, len(cfg.CustomFields))
+	for k, v := range cfg.CustomFields {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("jira: custom_fields.%s: %w", k, err) // Validate marshalled it already
+		}
+		b.customFields[k] = data
+	}
 	var err error
 	if b.summary, err = render.LoadTemplate(render.KindIssueTitle, cfg.SummaryTemplate, opts); err != nil {
 		return nil, fmt.Errorf("jira: summary_template: %w", err)
@@ -220,10 +234,10 @@ func (b *Builder) issue(m *notify.Message) (*IssueRequest, error) {
 	for _, c := range b.cfg.Components {
 		f.Components = append(f.Components, map[string]string{"name": strings.TrimSpace(c)})
 	}
-	if len(b.cfg.CustomFields) > 0 {
-		f.Custom = make(map[string]any, len(b.cfg.CustomFields))
-		for k, v := range b.cfg.CustomFields {
-			f.Custom[k] = v
+	if len(b.customFields) > 0 {
+		f.Custom = make(map[string]any, len(b.customFields))
+		for k, v := range b.customFields {
+			f.Custom[k] = json.RawMessage(bytes.Clone(v))
 		}
 	}
 	return &IssueRequest{Fields: f}, nil

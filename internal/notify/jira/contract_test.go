@@ -516,7 +516,6 @@ func TestContractRetry(t *testing.T) {
 				continue
 			}
 			t.Run(fmt.Sprintf("v%d %s", version, s.name), func(t *testing.T) {
-				t.Parallel() // each run has its own servers
 				notifytest.CheckRetry(t, build, s.msg, cases...)
 			})
 		}
@@ -548,7 +547,6 @@ func TestContractNoSecretLeak(t *testing.T) {
 				continue
 			}
 			t.Run(fmt.Sprintf("v%d %s", version, s.name), func(t *testing.T) {
-				t.Parallel() // each run has its own servers
 				notifytest.CheckNoSecretLeak(t, build, s.msg, secrets...)
 			})
 		}

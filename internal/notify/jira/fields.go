@@ -31,7 +31,8 @@ type IssueFields struct {
 	// Description is an ADF document (*Node) for REST API v3, a wiki
 	// markup string for v2.
 	Description any
-	// Custom maps custom field IDs (customfield_10010) to their values.
+	// Custom maps custom field IDs (customfield_10010) to their values
+	// (the Builder puts each value's JSON encoding, a json.RawMessage).
 	Custom map[string]any
 }
 

@@ -93,8 +93,16 @@ func cut(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// field is one line of finding text made safe and short.
-func field(s string) string { return cut(render.SingleLine(s), maxDetailField) }
+// field is one line of finding text made safe and short. Only a bounded
+// prefix is cleaned (8 bytes for each character kept: room for any text
+// but long runs of white space), so a 100 KB field costs no more than a
+// short one.
+func field(s string) string {
+	if limit := 8 * maxDetailField; len(s) > limit {
+		s = s[:limit] // a rune cut here is repaired by SingleLine
+	}
+	return cut(render.SingleLine(s), maxDetailField)
+}
 
 // link keeps a URL that is not too long to open.
 func link(u string) string {
