@@ -61,7 +61,9 @@ type Data struct {
 	Route string
 	// Destination is the configured name of the destination.
 	Destination string
-	// Language is the language of the message: "ja" or "en".
+	// Language is the language of the message, "ja" or "en"; empty means
+	// the Renderer's. The catalog functions (t, severityName) always speak
+	// the language the Renderer was compiled with.
 	Language Language
 }
 
@@ -116,13 +118,13 @@ func (r *Renderer) Applies(d Data) bool {
 }
 
 // Render renders one message. The output is what the template or
-// transformer wrote, with every invalid UTF-8 sequence replaced by U+FFFD;
-// output that is empty or only whitespace is an error, and with format json
-// the output must be valid JSON. An
+// transformer wrote, with every invalid UTF-8 sequence replaced by U+FFFD.
+// Output that is empty or only whitespace is an error, as is output over
+// MaxOverrideOutput, and with format json output that is not valid JSON. An
 // error names the Renderer and the field, and for a template the line and
-// column where execution failed:
+// column (in characters) where execution failed:
 //
-//	render: slack-alerts: message.template: line 2, column 4: at <.View.Nope>: can't evaluate field Nope …
+//	render: slack-alerts: message.template: line 2, column 12: at <.View.Nope>: can't evaluate field Nope …
 //	render: slack-alerts: message.template: output is not valid JSON: line 1, column 12: invalid character …
 //
 // It wraps ErrSingleFinding when given a digest that Applies refuses.
@@ -218,7 +220,7 @@ func (r *Renderer) renderTransformer(d Data) ([]byte, error) {
 	event, err := eventJSON(d)
 	if event == nil {
 		if err == nil {
-			err = errors.New("the message has no event and no finding")
+			err = errors.New("the message has no event, and no finding with raw JSON to wrap in one")
 		}
 		return nil, fmt.Errorf("render: %s: %s: no EventBridge event to transform: %w", r.name, r.field(), err)
 	}

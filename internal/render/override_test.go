@@ -364,7 +364,7 @@ func TestOverrideRenderErrors(t *testing.T) {
 		{"malformed event", Override{Template: "x"}, Data{Finding: item.Finding, Event: []byte(`{"detail": `)},
 			"render: slack-a: event: unexpected end of JSON input"},
 		{"transformer without an event", Override{InputTemplate: `"<aws.events.rule-name>"`}, Data{Finding: &noRaw},
-			"render: slack-a: message.input_template: no EventBridge event to transform: the message has no event and no finding"},
+			"render: slack-a: message.input_template: no EventBridge event to transform: the message has no event, and no finding with raw JSON to wrap in one"},
 		{"transformer on an event that is not an object", Override{InputTemplate: `"<aws.events.rule-name>"`}, Data{Finding: item.Finding, Event: []byte(`[1]`)},
 			"render: slack-a: message.input_template: transform: event: must be a JSON object"},
 	}

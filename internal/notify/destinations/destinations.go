@@ -7,6 +7,8 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/backlog"
 	"github.com/hubrelay/hubrelay/internal/notify/file"
+	"github.com/hubrelay/hubrelay/internal/notify/github"
+	"github.com/hubrelay/hubrelay/internal/notify/pagerduty"
 	"github.com/hubrelay/hubrelay/internal/notify/slack"
 	"github.com/hubrelay/hubrelay/internal/notify/stdout"
 	"github.com/hubrelay/hubrelay/internal/notify/teams"
@@ -19,6 +21,8 @@ func Registry() *notify.Registry {
 	r := notify.NewRegistry()
 	r.Register("backlog", notify.Typed(backlog.New))
 	r.Register("file", notify.Typed(file.New))
+	r.Register("github", notify.Typed(github.New))
+	r.Register("pagerduty", notify.Typed(pagerduty.New))
 	r.Register("slack", notify.Typed(slack.New))
 	r.Register("stdout", notify.Typed(stdout.New))
 	r.Register("teams", notify.Typed(teams.New))

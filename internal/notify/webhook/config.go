@@ -95,14 +95,14 @@ type Basic struct {
 // reservedHeaders are set by this destination or by HTTP itself and cannot
 // be configured.
 var reservedHeaders = map[string]string{
-	"Host":                 "is set from the URL",
-	"Content-Length":       "is set from the body",
-	"Transfer-Encoding":    "is set by HTTP",
-	"Connection":           "is set by HTTP",
-	"Idempotency-Key":      "carries the delivery's idempotency key",
-	HeaderSignature:        "carries the signature (set signing_secret)",
-	HeaderTimestamp:        "carries the signature's timestamp (set signing_secret)",
-	HeaderKind:             "carries the message kind",
+	"Host":              "is set from the URL",
+	"Content-Length":    "is set from the body",
+	"Transfer-Encoding": "is set by HTTP",
+	"Connection":        "is set by HTTP",
+	"Idempotency-Key":   "carries the delivery's idempotency key",
+	HeaderSignature:     "carries the signature (set signing_secret)",
+	HeaderTimestamp:     "carries the signature's timestamp (set signing_secret)",
+	HeaderKind:          "carries the message kind",
 }
 
 // publicHeaders are configured headers whose values are not secrets.

@@ -19,9 +19,9 @@ import (
 // the matched event, or the input transformer's output, as the body of a
 // POST (or PUT, PATCH); connections authorize with an API key header,
 // Basic (RFC 7617) or OAuth, here a bearer token (RFC 6750). The
-// Idempotency-Key header follows the IETF draft
-// "The Idempotency-Key HTTP Header Field"; the signature follows the
-// timestamped HMAC scheme of Stripe and Slack (see Sign).
+// Idempotency-Key header carries the key as payment APIs (Stripe) take
+// it; the signature follows the timestamped HMAC scheme of Stripe and
+// Slack (see Sign).
 
 const (
 	testQueryToken    = "bk-api-key-0123456789abcdefQUERYSECRET"
@@ -147,6 +147,24 @@ func TestRequestContract(t *testing.T) {
 	}
 }
 
+func TestUnusualKey(t *testing.T) {
+	srv := notifytest.NewServer(t)
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, Config{URL: srv.URL}, env)
+	m := *samples(t)[0].m
+	m.Key = "finding\nwith 改行 and\x00control"
+	if _, err := n.Notify(context.Background(), &m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Requests()[0].Header.Get(HeaderIdempotencyKey)
+	if got != headerSafe(m.Key) || !strings.HasPrefix(got, "sha256-") || len(got) != 71 {
+		t.Errorf("Idempotency-Key %q", got)
+	}
+	if headerSafe("delivery 0001/route:a") != "delivery 0001/route:a" {
+		t.Error("a printable key must be sent as it is")
+	}
+}
+
 func TestTimeout(t *testing.T) {
 	srv := notifytest.NewServer(t, notifytest.Response{Hang: true})
 	env, _ := notifytest.NewEnv(t)
@@ -169,8 +187,10 @@ func buildFor(cfg Config) notifytest.Build {
 
 func TestRetryClassification(t *testing.T) {
 	notifytest.CheckRetry(t, buildFor(Config{}), samples(t)[0].m)
-	t.Run("3xx is not followed into a failure", func(t *testing.T) {
+	t.Run("redirects are not followed", func(t *testing.T) {
 		notifytest.CheckRetry(t, buildFor(Config{}), samples(t)[0].m,
+			notifytest.RetryCase{Name: "307", Response: notifytest.Response{Status: 307, Header: http.Header{"Location": {"https://elsewhere.example/"}}}},
+			notifytest.RetryCase{Name: "301", Response: notifytest.Response{Status: 301, Header: http.Header{"Location": {"/moved"}}}},
 			notifytest.RetryCase{Name: "304", Response: notifytest.Response{Status: 304}})
 	})
 }

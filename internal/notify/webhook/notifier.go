@@ -3,6 +3,8 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,7 +39,8 @@ var _ notify.Notifier = (*Notifier)(nil)
 //
 // It validates cfg (Typed has done so already), declares the URL, the
 // signing secret, the credentials and the header values as secrets, and
-// compiles the transformer or template. It touches no network.
+// compiles the transformer or template. It sends through a copy of
+// env.HTTPClient that does not follow redirects. It touches no network.
 func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("webhook: %w", err)
@@ -53,6 +56,12 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	timeout, _ := cfg.timeout() // checked by Validate
+	// Redirects are not followed, as EventBridge does not follow them: a
+	// 3xx answer is a permanent failure, and headers holding credentials
+	// (an API key header is not one Go drops) never reach another host.
+	client := *env.HTTPClient
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	env.HTTPClient = &client
 	return &Notifier{
 		cfg:      *cfg,
 		method:   cfg.method(),
@@ -66,7 +75,8 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 }
 
 // Notify sends m: the body Renderer.Render builds, with Content-Type,
-// Idempotency-Key (m.Key), X-Hubrelay-Kind, the configured headers and
+// Idempotency-Key (m.Key, or its SHA-256 when it is not printable ASCII),
+// X-Hubrelay-Kind, the configured headers and
 // authorization and, with a signing secret, X-Hubrelay-Timestamp and
 // X-Hubrelay-Signature (see Sign). Any 2xx answer is success; the receipt
 // is empty, since a generic receiver's answer has no known shape.
@@ -106,6 +116,21 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	return notify.Receipt{}, nil
 }
 
+// headerSafe returns key when it can be a header value as it is (printable
+// ASCII, at most 255 characters), else "sha256-" and its hex SHA-256, so an
+// unusual finding ID never makes a request impossible to send.
+func headerSafe(key string) string {
+	ok := len(key) <= 255
+	for i := 0; ok && i < len(key); i++ {
+		ok = key[i] >= 0x20 && key[i] < 0x7f
+	}
+	if ok {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256-" + hex.EncodeToString(sum[:])
+}
+
 // header builds the request headers of m's body, signed at at.
 func (n *Notifier) header(m *notify.Message, body Body, at time.Time) http.Header {
 	h := http.Header{}
@@ -114,7 +139,7 @@ func (n *Notifier) header(m *notify.Message, body Body, at time.Time) http.Heade
 		h.Set(name, value)
 	}
 	if m.Key != "" {
-		h.Set(HeaderIdempotencyKey, m.Key)
+		h.Set(HeaderIdempotencyKey, headerSafe(m.Key))
 	}
 	h.Set(HeaderKind, string(m.Kind))
 	if a := n.cfg.Auth; a != nil {
