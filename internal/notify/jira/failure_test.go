@@ -253,4 +253,3 @@ func TestExplainJiraError(t *testing.T) {
 		t.Errorf("a body over the limit is not passed through (%d bytes, %v)", len(data), err)
 	}
 }
-

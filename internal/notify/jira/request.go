@@ -74,4 +74,3 @@ func (r Request) StatusPath() string { return r.issueItemPath("") + "?fields=sta
 func (r Request) issueItemPath(suffix string) string {
 	return fmt.Sprintf("/rest/api/%d/issue/%s%s", r.APIVersion, url.PathEscape(r.IssueKey), suffix)
 }
-

@@ -18,11 +18,12 @@ import (
 func esc(s string, n int, lang render.Language) string {
 	for limit := n; limit > 0; {
 		e := render.SlackEscape(render.Truncate(s, limit, lang))
-		over := utf8.RuneCountInString(e) - n
-		if over <= 0 {
+		count := utf8.RuneCountInString(e)
+		if count <= n {
 			return e
 		}
-		limit -= over
+		// Entities made the text longer: shrink the cut in proportion.
+		limit = min(limit-1, limit*n/count)
 	}
 	return ""
 }

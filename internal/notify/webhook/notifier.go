@@ -56,9 +56,9 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	timeout, _ := cfg.timeout() // checked by Validate
-	// Redirects are not followed, as EventBridge does not follow them: a
-	// 3xx answer is a permanent failure, and headers holding credentials
-	// (an API key header is not one Go drops) never reach another host.
+	// Redirects are not followed: a 3xx answer is a permanent failure, so
+	// headers holding credentials (Go drops Authorization on a redirect to
+	// another host, but not an API key header) never reach another host.
 	client := *env.HTTPClient
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	env.HTTPClient = &client
