@@ -149,6 +149,17 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "duplicate names are found among entries with other problems",
+			src: dests + "routes:\n  - {name: r, pattern: {source: [x]}, to: [nope]}\n  - {name: r, pattern: {source: [y]}, to: [e]}\n" +
+				"suppress:\n  - {name: s, pattern: {source: [x]}}\n  - {name: s, pattern: {source: x}}\n",
+			want: []string{
+				`t.yaml:5:44: routes[0].to[0]: destination "nope" is not defined under destinations`,
+				`t.yaml:6:5: routes[1].name: route "r" is already defined at line 5`,
+				`t.yaml:9:5: suppress[1].name: suppression "s" is already defined at line 8`,
+				`t.yaml:9:36: suppress[1].pattern: source: …`,
+			},
+		},
+		{
 			name: "bad names",
 			src:  dests + "routes:\n  - {name: \"my route\", pattern: {source: [x]}, to: [d, e]}\n",
 			want: []string{

@@ -69,30 +69,38 @@ func (l *loader) decodeRoutes(n ast.Node, destinations []string) []*Route {
 	seen := map[string]Position{}
 	for i, item := range items {
 		path := fmt.Sprintf("routes[%d]", i)
-		r := l.decodeRoute(item, path, defined, names)
+		r, valid := l.decodeRoute(item, path, defined, names)
 		if r == nil {
 			continue
 		}
-		if first, dup := seen[r.Name]; dup && r.Name != "" {
-			l.errorAt(r.Pos, "%s.name: route %q is already defined at line %d", path, r.Name, first.Line)
-			continue
+		// Names are checked for duplicates even on routes with other
+		// problems, so that every mistake is reported in one pass.
+		if validName(r.Name) {
+			if first, dup := seen[r.Name]; dup {
+				l.errorAt(r.Pos, "%s.name: route %q is already defined at line %d", path, r.Name, first.Line)
+				continue
+			}
+			seen[r.Name] = r.Pos
 		}
-		seen[r.Name] = r.Pos
-		routes = append(routes, r)
+		if valid {
+			routes = append(routes, r)
+		}
 	}
 	return routes
 }
 
-// decodeRoute reads one route. It returns nil when the route is unusable; all
-// its problems are reported either way.
-func (l *loader) decodeRoute(n ast.Node, path string, defined map[string]bool, names []string) *Route {
+// decodeRoute reads one route and reports all its problems. It returns nil
+// when the item is not a route at all, and otherwise the route as far as it
+// could be read (its Name set when written) with valid false when the route
+// is unusable.
+func (l *loader) decodeRoute(n ast.Node, path string, defined map[string]bool, names []string) (*Route, bool) {
 	if isNull(n) {
 		l.errorf(n, "%s: empty route", path)
-		return nil
+		return nil, false
 	}
 	o, ok := l.object(n, path, routeKeys...)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	r := &Route{Pos: l.pos(n)}
 	valid := true
@@ -132,10 +140,7 @@ func (l *loader) decodeRoute(n ast.Node, path string, defined map[string]bool, n
 			r.RepeatInterval = d
 		}
 	}
-	if !valid {
-		return nil
-	}
-	return r
+	return r, valid
 }
 
 func (l *loader) decodeTo(r *Route, o *object, path string, defined map[string]bool, names []string) bool {

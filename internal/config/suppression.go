@@ -41,28 +41,37 @@ func (l *loader) decodeSuppressions(n ast.Node, loc *time.Location) []*Suppressi
 	seen := map[string]Position{}
 	for i, item := range items {
 		path := fmt.Sprintf("suppress[%d]", i)
-		s := l.decodeSuppression(item, path, loc)
+		s, valid := l.decodeSuppression(item, path, loc)
 		if s == nil {
 			continue
 		}
-		if first, dup := seen[s.Name]; dup {
-			l.errorAt(s.Pos, "%s.name: suppression %q is already defined at line %d", path, s.Name, first.Line)
-			continue
+		// As for routes: duplicates are found among invalid entries too.
+		if validName(s.Name) {
+			if first, dup := seen[s.Name]; dup {
+				l.errorAt(s.Pos, "%s.name: suppression %q is already defined at line %d", path, s.Name, first.Line)
+				continue
+			}
+			seen[s.Name] = s.Pos
 		}
-		seen[s.Name] = s.Pos
-		out = append(out, s)
+		if valid {
+			out = append(out, s)
+		}
 	}
 	return out
 }
 
-func (l *loader) decodeSuppression(n ast.Node, path string, loc *time.Location) *Suppression {
+// decodeSuppression reads one suppression and reports all its problems. It
+// returns nil when the item is not a suppression at all, and otherwise the
+// suppression as far as it could be read with valid false when it is
+// unusable.
+func (l *loader) decodeSuppression(n ast.Node, path string, loc *time.Location) (*Suppression, bool) {
 	if isNull(n) {
 		l.errorf(n, "%s: empty suppression", path)
-		return nil
+		return nil, false
 	}
 	o, ok := l.object(n, path, suppressionKeys...)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	s := &Suppression{Pos: l.pos(n)}
 	valid := true
@@ -98,10 +107,7 @@ func (l *loader) decodeSuppression(n ast.Node, path string, loc *time.Location) 
 			}
 		}
 	}
-	if !valid {
-		return nil
-	}
-	return s
+	return s, valid
 }
 
 // untilValue reads a date (2006-01-02, meaning to the end of that day) or a

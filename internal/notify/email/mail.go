@@ -20,9 +20,12 @@ import (
 // a transport sends. A Mail is not modified after Compose returns and may
 // be shared between goroutines.
 type Mail struct {
-	From    *mail.Address
-	ReplyTo *mail.Address // nil when not configured
-	To, Cc  []*mail.Address
+	// From is the sender; also the envelope sender.
+	From *mail.Address
+	// ReplyTo is where replies go; nil when not configured.
+	ReplyTo *mail.Address
+	// To and Cc are the visible recipients.
+	To, Cc []*mail.Address
 	// Bcc receive the message without appearing in it.
 	Bcc []*mail.Address
 

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"unicode"

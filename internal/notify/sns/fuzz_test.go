@@ -114,7 +114,8 @@ func TestHostileText(t *testing.T) {
 }
 
 // FuzzBuild renders hostile finding text in every message shape, format,
-// language and topic type: the message must stay valid JSON within SNS's
+// language and topic type (100 KB texts are TestHostileText's: the fuzzer
+// minimizes large inputs too slowly): the message must stay valid JSON within SNS's
 // size limit with a valid subject, attributes and FIFO IDs, and Chatbot
 // text must hold no mention, forged link or over-long field.
 //
@@ -131,9 +132,8 @@ func FuzzBuild(f *testing.F) {
 		f.Add(fd.Title, fd.Description, res, fd.AccountID, fd.Remediation.URL, "route-a", uint8(i))
 	}
 	for i, s := range hostileTexts {
-		f.Add(s, strings.Repeat(s, 300), s, s, "https://evil.example/|"+s, s, uint8(i*37))
+		f.Add(s, strings.Repeat(s, 8), s, s, "https://evil.example/|"+s, s, uint8(i*37))
 	}
-	f.Add("t", strings.Repeat("あ&<", 40000), "r", "1", "", "", uint8(0xff))
 	f.Fuzz(func(t *testing.T, title, description, resource, account, remediationURL, route string, flags uint8) {
 		base := bases[int(flags>>5)%len(bases)]
 		fd := hostile(base, title, description, resource, account, remediationURL)
