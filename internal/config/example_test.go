@@ -79,6 +79,6 @@ destinations:
 `), config.WithDestinationTypes(check))
 	fmt.Println(err)
 	// Output:
-	// hubrelay.yaml:3:18: destinations.chat.slack: unknown field "chanel"
+	// hubrelay.yaml:3:18: destinations.chat.slack: unknown key "chanel" (did you mean "channel"?)
 	// hubrelay.yaml:4:10: destinations.mail.email: unknown destination type "email"
 }

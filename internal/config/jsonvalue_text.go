@@ -16,26 +16,36 @@ type jsonTextError struct {
 
 func (e *jsonTextError) Error() string { return e.msg }
 
+// jsonDuplicate is a key written twice in one object of a JSON text. As in
+// EventBridge (and encoding/json), the later value replaces the earlier one.
+type jsonDuplicate struct {
+	path  string   // the key's path in the document, dot-separated
+	at    Position // the later key
+	first Position // the earlier key
+}
+
 // jsonFromText reads a JSON document, recording where each value starts with
-// at (which maps a byte offset in text to a file position). Duplicate keys
-// are errors.
-func jsonFromText(text string, at func(offset int) Position) (*jsonValue, error) {
+// at (which maps a byte offset in text to a file position). A key written
+// twice in one object keeps its last value, as EventBridge does with pasted
+// patterns; each such key is returned so the caller can warn about it.
+func jsonFromText(text string, at func(offset int) Position) (*jsonValue, []jsonDuplicate, error) {
 	r := &jsonTextReader{text: text, at: at, dec: json.NewDecoder(strings.NewReader(text))}
 	r.dec.UseNumber()
-	v, err := r.value(0)
+	v, err := r.value(0, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := r.dec.Token(); err != io.EOF {
-		return nil, &jsonTextError{offset: r.start(), msg: "unexpected text after the JSON value"}
+		return nil, nil, &jsonTextError{offset: r.start(), msg: "unexpected text after the JSON value"}
 	}
-	return v, nil
+	return v, r.duplicates, nil
 }
 
 type jsonTextReader struct {
-	text string
-	at   func(int) Position
-	dec  *json.Decoder
+	text       string
+	at         func(int) Position
+	dec        *json.Decoder
+	duplicates []jsonDuplicate
 }
 
 // start returns the offset where the next token begins: after the end of the
@@ -77,7 +87,8 @@ func (r *jsonTextReader) syntaxError(err error, off int) error {
 	return &jsonTextError{offset: off, msg: "invalid JSON: " + err.Error()}
 }
 
-func (r *jsonTextReader) value(depth int) (*jsonValue, error) {
+// value reads one value; path is where it sits in the document.
+func (r *jsonTextReader) value(depth int, path string) (*jsonValue, error) {
 	tok, off, err := r.token()
 	if err != nil {
 		return nil, err
@@ -102,13 +113,13 @@ func (r *jsonTextReader) value(depth int) (*jsonValue, error) {
 		switch t {
 		case '{':
 			v.kind = jsonObject
-			if err := r.members(v, depth); err != nil {
+			if err := r.members(v, depth, path); err != nil {
 				return nil, err
 			}
 		case '[':
 			v.kind = jsonArray
 			for r.dec.More() {
-				e, err := r.value(depth + 1)
+				e, err := r.value(depth+1, fmt.Sprintf("%s[%d]", path, len(v.elems)))
 				if err != nil {
 					return nil, err
 				}
@@ -122,8 +133,13 @@ func (r *jsonTextReader) value(depth int) (*jsonValue, error) {
 	return v, nil
 }
 
-func (r *jsonTextReader) members(v *jsonValue, depth int) error {
-	seen := map[string]bool{}
+// members reads the members of the object v, which sits at path.
+func (r *jsonTextReader) members(v *jsonValue, depth int, path string) error {
+	type seenKey struct {
+		index int      // in v.keys and v.elems
+		pos   Position // where the key was last written
+	}
+	seen := map[string]seenKey{}
 	for r.dec.More() {
 		tok, off, err := r.token()
 		if err != nil {
@@ -133,14 +149,22 @@ func (r *jsonTextReader) members(v *jsonValue, depth int) error {
 		if !ok {
 			return &jsonTextError{offset: off, msg: "invalid JSON: want an object key"}
 		}
-		if seen[key] {
-			return &jsonTextError{offset: off, msg: fmt.Sprintf("duplicate key %q", key)}
+		keyPath := key
+		if path != "" {
+			keyPath = path + "." + key
 		}
-		seen[key] = true
-		e, err := r.value(depth + 1)
+		e, err := r.value(depth+1, keyPath)
 		if err != nil {
 			return err
 		}
+		if first, dup := seen[key]; dup {
+			at := r.at(off)
+			r.duplicates = append(r.duplicates, jsonDuplicate{path: keyPath, at: at, first: first.pos})
+			v.elems[first.index] = e
+			seen[key] = seenKey{index: first.index, pos: at}
+			continue
+		}
+		seen[key] = seenKey{index: len(v.keys), pos: r.at(off)}
 		v.keys = append(v.keys, key)
 		v.elems = append(v.elems, e)
 	}

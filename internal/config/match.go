@@ -95,7 +95,7 @@ func (l *loader) matchDocument(node ast.Node, where string) *jsonValue {
 		}
 		text, _ := scalarText(node)
 		at := l.offsetMapper(node)
-		doc, err := jsonFromText(text, at)
+		doc, duplicates, err := jsonFromText(text, at)
 		if err != nil {
 			var te *jsonTextError
 			if errors.As(err, &te) {
@@ -104,6 +104,9 @@ func (l *loader) matchDocument(node ast.Node, where string) *jsonValue {
 				l.errorf(node, "%s: %v", where, err)
 			}
 			return nil
+		}
+		for _, d := range duplicates {
+			l.warnAt(d.at, "%s: %s is written twice (first at line %d, column %d); the last one wins, as in EventBridge, and the first is ignored", where, d.path, d.first.Line, d.first.Column)
 		}
 		return doc
 	}

@@ -92,6 +92,24 @@ func TestPatternForms(t *testing.T) {
 			}
 		})
 	}
+	t.Run("duplicate keys in a JSON string keep the last value", func(t *testing.T) {
+		// The EventBridge User Guide's example: the last "location" is used.
+		cfg := mustParse(t, "destinations:\n  d: {stdout: }\nroutes:\n  - name: r\n    pattern: |\n"+
+			"      {\"detail\": {\"location\": [{\"prefix\": \"us-\"}], \"n\": [1], \"location\": [{\"anything-but\": \"us-east\"}]}}\n    to: [d]\n")
+		const want = `{"detail":{"location":[{"anything-but":"us-east"}],"n":[1]}}`
+		if got := string(cfg.Routes[0].Match.JSON); got != want {
+			t.Errorf("JSON = %s, want %s", got, want)
+		}
+		for event, wantMatch := range map[string]bool{
+			`{"detail": {"location": "us-west", "n": 1}}`: true,
+			`{"detail": {"location": "eu-west", "n": 1}}`: true, // the prefix is not used at all
+			`{"detail": {"location": "us-east", "n": 1}}`: false,
+		} {
+			if got, err := cfg.Routes[0].Match.Pattern.Match([]byte(event)); err != nil || got != wantMatch {
+				t.Errorf("Match(%s) = %v, %v; want %v", event, got, err, wantMatch)
+			}
+		}
+	})
 	t.Run("anchors share a pattern", func(t *testing.T) {
 		cfg := mustParse(t, "destinations:\n  d: {stdout: }\nroutes:\n  - {name: a, pattern: &p {source: [x]}, to: [d]}\n"+
 			"suppress:\n  - {name: s, pattern: *p}\n")

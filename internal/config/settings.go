@@ -61,7 +61,11 @@ func (s *Settings) Decode(v any) error {
 	var yerr yaml.Error
 	if errors.As(err, &yerr) && yerr.GetToken() != nil && yerr.GetToken().Position != nil {
 		p := yerr.GetToken().Position
-		return s.newError(clampPos(s.file, p.Line, p.Column), s.path+": "+yerr.GetMessage())
+		msg, ok := s.settingsErrorMessage(err, v)
+		if !ok {
+			msg = s.path + ": " + yerr.GetMessage()
+		}
+		return s.newError(clampPos(s.file, p.Line, p.Column), msg)
 	}
 	return s.newError(s.pos, s.path+": "+firstLine(err.Error()))
 }

@@ -19,6 +19,13 @@ func slackAndStdout(typ string, s *Settings) error {
 	switch typ {
 	case "stdout":
 		return stdoutTypes(typ, s)
+	case "nested":
+		var st struct {
+			Inner *struct {
+				Width int `json:"width"`
+			} `json:"inner"`
+		}
+		return s.Decode(&st)
 	case "slack":
 		var st slackSettings
 		if err := s.Decode(&st); err != nil {
@@ -47,10 +54,20 @@ func TestDestinationSettings(t *testing.T) {
 	}{
 		{"valid", "  a: {slack: {token: t, channel: c, timeout: 5s}}\n  b: {stdout: }\n  c: {stdout: {pretty: true}}\n", nil},
 		{"unknown key", "  a: {slack: {token: t, channel: c, chanel: x}}\n", []string{
-			`t.yaml:2:37: slack: destinations.a.slack: unknown field "chanel"`,
+			`t.yaml:2:37: destinations.a.slack: unknown key "chanel" (did you mean "channel"?)`,
 		}},
 		{"wrong type keeps its position through wrapping", "  a:\n    slack:\n      token: t\n      channel: c\n      retries: many\n", []string{
-			`t.yaml:6:16: slack: destinations.a.slack: cannot unmarshal string into Go struct field slackSettings.Retries of type int`,
+			`t.yaml:6:16: destinations.a.slack.retries: want a whole number, got a string`,
+		}},
+		{"wrong types named by their key, not by Go names", "  a: {stdout: {pretty: yes}}\n  b: {slack: {token: [t], channel: c}}\n" +
+			"  c: {slack: {token: t, channel: c, timeout: {s: 5}}}\n  d: {slack: {token: t, channel: c, retries: 99999999999999999999}}\n", []string{
+			`t.yaml:2:24: destinations.a.stdout.pretty: want true or false, got a string`,
+			`t.yaml:3:22: destinations.b.slack.token: want a string, got a list`,
+			`t.yaml:4:46: destinations.c.slack.timeout: want a duration such as 30s or 5m, got a mapping`,
+			`t.yaml:5:46: destinations.d.slack.retries: 99999999999999999999 is too large`,
+		}},
+		{"unknown nested key suggests from the nested struct", "  a: {nested: {inner: {widht: 1}}}\n", []string{
+			`t.yaml:2:24: destinations.a.nested.inner: unknown key "widht" (did you mean "width"?)`,
 		}},
 		{"missing keys via Errorf", "  a:\n    slack:\n      channel:\n", []string{
 			`t.yaml:3:5: destinations.a.slack.token: required`,
@@ -89,7 +106,7 @@ func TestSettingsWithoutRegistry(t *testing.T) {
 		t.Errorf("Decode of no settings = %v, %+v", err, st)
 	}
 	err := cfg.Destination("a").Settings.Decode(&st)
-	if err == nil || err.Error() != `t.yaml:2:18: destinations.a.anything: unknown field "x"` {
+	if err == nil || err.Error() != `t.yaml:2:18: destinations.a.anything: unknown key "x"` {
 		t.Errorf("Decode = %v", err)
 	}
 	var pe *Error

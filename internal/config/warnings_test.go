@@ -33,6 +33,15 @@ func TestWarnings(t *testing.T) {
 			},
 		},
 		{
+			name: "duplicate keys in a pasted JSON pattern: the last one wins",
+			src: dests + "routes:\n  - name: r\n    pattern: |\n" +
+				"      {\"detail\": {\"location\": [{\"prefix\": \"us-\"}],\n" +
+				"                  \"location\": [{\"anything-but\": \"us-east\"}]}}\n    to: [d, e]\n",
+			want: []string{
+				`t.yaml:8:19: routes[0].pattern: detail.location is written twice (first at line 7, column 19); the last one wins, as in EventBridge, and the first is ignored`,
+			},
+		},
+		{
 			name: "expired and live suppressions",
 			src: "suppress:\n  - {name: old, pattern: {source: [x]}, until: 2026-05-31}\n  - {name: today, pattern: {source: [x]}, until: 2026-06-01}\n" +
 				"  - {name: hour, pattern: {source: [x]}, until: \"2026-06-01T11:59:59Z\"}\n",

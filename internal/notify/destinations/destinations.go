@@ -8,6 +8,7 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify/backlog"
 	"github.com/hubrelay/hubrelay/internal/notify/file"
 	"github.com/hubrelay/hubrelay/internal/notify/github"
+	"github.com/hubrelay/hubrelay/internal/notify/jira"
 	"github.com/hubrelay/hubrelay/internal/notify/pagerduty"
 	"github.com/hubrelay/hubrelay/internal/notify/slack"
 	"github.com/hubrelay/hubrelay/internal/notify/stdout"
@@ -22,6 +23,7 @@ func Registry() *notify.Registry {
 	r.Register("backlog", notify.Typed(backlog.New))
 	r.Register("file", notify.Typed(file.New))
 	r.Register("github", notify.Typed(github.New))
+	r.Register("jira", notify.Typed(jira.New))
 	r.Register("pagerduty", notify.Typed(pagerduty.New))
 	r.Register("slack", notify.Typed(slack.New))
 	r.Register("stdout", notify.Typed(stdout.New))

@@ -15,12 +15,14 @@ import (
 // Notifier posts messages to one configured Slack destination. Safe for
 // concurrent use: it holds only values fixed by New and a notify.Client.
 type Notifier struct {
-	cfg    Config // as configured, with APIURL defaulted and ending in "/"
-	opts   render.Options
-	client *notify.Client
-	red    *notify.Redactor
-	log    *slog.Logger
-	now    func() time.Time
+	cfg  Config // as configured, with APIURL defaulted and ending in "/"
+	opts render.Options
+	// message is the compiled `message:` override; nil when unset.
+	message *render.Renderer
+	client  *notify.Client
+	red     *notify.Redactor
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
@@ -50,13 +52,19 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	if c.Language != "" {
 		lang = c.Language
 	}
+	opts := render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region}
+	message, err := c.Message.Compile(name, messageOptions(&c, opts))
+	if err != nil {
+		return nil, fmt.Errorf("slack: %w", err)
+	}
 	return &Notifier{
-		cfg:    c,
-		opts:   render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region},
-		client: notify.NewClient(env, red),
-		red:    red,
-		log:    red.Logger(env.Logger).With(slog.String("destination", name)),
-		now:    env.Now,
+		cfg:     c,
+		opts:    opts,
+		message: message,
+		client:  notify.NewClient(env, red),
+		red:     red,
+		log:     red.Logger(env.Logger).With(slog.String("destination", name)),
+		now:     env.Now,
 	}, nil
 }
 
@@ -79,7 +87,10 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("slack: %w", err), 0)
 	}
-	p := BuildPayload(m, &n.cfg, n.opts)
+	p, err := Build(m, &n.cfg, n.opts, n.message)
+	if err != nil {
+		return notify.Receipt{}, notify.Permanent(n.red.Error(err))
+	}
 	if n.cfg.WebhookURL != "" {
 		body, err := p.Marshal()
 		if err != nil {
@@ -94,7 +105,11 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 			slog.String("error", n.red.Error(err).Error()))
 		fresh := *m
 		fresh.Previous = nil
-		rc, err = n.postMessage(ctx, BuildPayload(&fresh, &n.cfg, n.opts))
+		p, err = Build(&fresh, &n.cfg, n.opts, n.message)
+		if err != nil {
+			return notify.Receipt{}, notify.Permanent(n.red.Error(err))
+		}
+		rc, err = n.postMessage(ctx, p)
 	}
 	if err != nil {
 		return notify.Receipt{}, n.red.Error(err)

@@ -25,8 +25,9 @@ type Payload struct {
 	// Text is the notification and screen-reader text: Slack shows it in
 	// notifications and reads it aloud instead of the blocks.
 	Text string `json:"text"`
-	// Blocks is the message as Block Kit.
-	Blocks []goslack.Block `json:"blocks"`
+	// Blocks is the message as Block Kit; empty only for a text-only
+	// message from a `message:` override.
+	Blocks []goslack.Block `json:"blocks,omitempty"`
 	// UnfurlLinks and UnfurlMedia are false: console and documentation
 	// links need no preview.
 	UnfurlLinks bool `json:"unfurl_links"`

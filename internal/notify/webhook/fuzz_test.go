@@ -78,37 +78,46 @@ func hostileMessage(f *finding.Finding, others []*finding.Finding, route string,
 // seed000Keys are the fields of seed 000's Backlog issue.
 var seed000Keys = []string{"description", "issueTypeId", "parentIssueId", "priorityId", "projectId", "summary"}
 
-// checkBodies renders m by default, through seed 000's transformer and
-// through the example template, in both languages, and fails when a body
-// is not valid JSON, is not what the mode promises, or lets finding text
-// add or change a field.
+// checkBodies renders m in every mode and language (see checkBody).
 func checkBodies(t *testing.T, m *notify.Message, seed, tmpl *Config) {
 	t.Helper()
-	for _, lang := range []render.Language{render.English, render.Japanese} {
-		opts := render.Options{Language: lang, Region: "us-east-1"}
-		def, _ := NewRenderer(&Config{}, opts)
-		b, err := def.Render(m)
-		if err != nil {
-			if m.Digest != nil || !strings.Contains(err.Error(), "not valid JSON") {
-				t.Fatalf("event: %v", err)
-			}
-			continue
+	for mode := range 6 {
+		checkBody(t, m, seed, tmpl, uint8(mode))
+	}
+}
+
+// checkBody renders m by default, through seed 000's transformer or
+// through the example template, in English or Japanese, as mode picks,
+// and fails when the body is not valid JSON, is not what the mode
+// promises, or lets finding text add or change a field.
+func checkBody(t *testing.T, m *notify.Message, seed, tmpl *Config, mode uint8) {
+	t.Helper()
+	opts := render.Options{Language: []render.Language{render.English, render.Japanese}[mode/3%2], Region: "us-east-1"}
+	def, _ := NewRenderer(&Config{}, opts)
+	b, err := def.Render(m)
+	if err != nil {
+		if m.Digest != nil || !strings.Contains(err.Error(), "not valid JSON") {
+			t.Fatalf("event: %v", err)
 		}
+		return
+	}
+	var event struct {
+		Detail struct {
+			Findings []map[string]any `json:"findings"`
+		} `json:"detail"`
+	}
+	if err := json.Unmarshal(b.Data, &event); err != nil || len(event.Detail.Findings) == 0 {
+		t.Fatalf("event has no findings: %v", err)
+	}
+	switch mode % 3 {
+	case 0:
 		if !json.Valid(b.Data) || !utf8.Valid(b.Data) || b.ContentType != ContentTypeJSON {
 			t.Fatalf("event body is not valid JSON: %q", b.Data)
 		}
 		if m.Digest != nil && len(b.Data) > MaxDigestEventBytes && len(m.Digest.Findings[0].Raw) < MaxDigestEventBytes/2 {
 			t.Fatalf("digest event is %d bytes", len(b.Data))
 		}
-		var event struct {
-			Detail struct {
-				Findings []map[string]any `json:"findings"`
-			} `json:"detail"`
-		}
-		if err := json.Unmarshal(b.Data, &event); err != nil || len(event.Detail.Findings) == 0 {
-			t.Fatalf("event has no findings: %v", err)
-		}
-
+	case 1:
 		sr, _ := NewRenderer(seed, opts)
 		sb, err := sr.Render(m)
 		if err != nil {
@@ -130,7 +139,7 @@ func checkBodies(t *testing.T, m *notify.Message, seed, tmpl *Config) {
 		if issue["summary"] != title {
 			t.Fatalf("summary %q, want the title %q", issue["summary"], title)
 		}
-
+	default:
 		tr, _ := NewRenderer(tmpl, opts)
 		tb, err := tr.Render(m)
 		if err != nil {
@@ -176,7 +185,7 @@ func TestHostileText(t *testing.T) {
 }
 
 // FuzzRender renders hostile finding text by default, through seed 000's
-// input transformer and through a Go template (100 KB texts are
+// input transformer or through a Go template, as mode picks (100 KB texts are
 // TestHostileText's: the fuzzer minimizes large inputs too slowly): every body must stay
 // valid JSON whose fields finding text cannot add to or change.
 //
@@ -191,14 +200,14 @@ func FuzzRender(f *testing.F) {
 		if len(fd.Resources) > 0 {
 			res = fd.Resources[0].ID
 		}
-		f.Add(fd.Title, fd.Description, res, fd.AccountID, fd.Remediation.URL, "route-a", uint8(i))
+		f.Add(fd.Title, fd.Description, res, fd.AccountID, fd.Remediation.URL, "route-a", uint8(i<<5), uint8(i))
 	}
 	for i, s := range hostileTexts {
-		f.Add(s, strings.Repeat(s, 8), s, s, "https://evil.example/|"+s, s, uint8(i*37))
+		f.Add(s, strings.Repeat(s, 8), s, s, "https://evil.example/|"+s, s, uint8(i*37), uint8(i))
 	}
-	f.Fuzz(func(t *testing.T, title, description, resource, account, remediationURL, route string, flags uint8) {
+	f.Fuzz(func(t *testing.T, title, description, resource, account, remediationURL, route string, flags, mode uint8) {
 		base := bases[int(flags>>5)%len(bases)]
 		fd := hostile(base, title, description, resource, account, remediationURL)
-		checkBodies(t, hostileMessage(fd, bases[:2], route, flags), seed, tmpl)
+		checkBody(t, hostileMessage(fd, bases[:2], route, flags), seed, tmpl, mode)
 	})
 }
