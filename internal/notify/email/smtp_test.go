@@ -301,7 +301,6 @@ func TestSMTPFailures(t *testing.T) {
 			default:
 				cfg = testConfig("127.0.0.1", refusedPort(t))
 			}
-			cfg.SMTP.Timeout = "5s"
 			if tt.edit != nil {
 				tt.edit(cfg)
 			}

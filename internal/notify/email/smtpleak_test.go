@@ -58,7 +58,6 @@ func TestSMTPNoSecretLeak(t *testing.T) {
 			} else {
 				host, port := rawServer(t, tt.raw)
 				cfg = testConfig(host, port)
-				cfg.SMTP.Timeout = "5s"
 			}
 			if tt.edit != nil {
 				tt.edit(cfg)

@@ -319,7 +319,7 @@ func (s *testSMTPServer) config() *Config {
 	cfg := testConfig(s.host, s.port)
 	cfg.SMTP.CAFile = s.caFile
 	cfg.SMTP.HELO = "hubrelay.test"
-	cfg.SMTP.Timeout = "5s"
+	cfg.SMTP.Timeout = "1m" // generous: the race detector and parallel packages slow TLS handshakes
 	if s.opts.implicit {
 		cfg.SMTP.TLS = TLSImplicit
 	}
