@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"time"
 
 	"github.com/hubrelay/hubrelay/examples"
 	"github.com/hubrelay/hubrelay/internal/config"
@@ -34,7 +35,7 @@ Exit status: 0 on success, 1 if a bundled sample could not be read.`,
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			now, err := parseAt(at)
+			now, err := parseAt(at, time.UTC) // checks the flag before the config is read
 			if err != nil {
 				return err
 			}
@@ -55,6 +56,9 @@ Exit status: 0 on success, 1 if a bundled sample could not be read.`,
 				}
 				return fail(exitInvalid, "%w", err)
 			}
+			if now, err = parseAt(at, cfg.Location); err != nil {
+				return err
+			}
 			items, bad := decodeSamples(fsys)
 			if output == "table" {
 				fmt.Fprintf(s.out, "hubrelay demo: %d sample findings through %s (%d routes, %d suppressions)\n\n",
@@ -64,7 +68,7 @@ Exit status: 0 on success, 1 if a bundled sample could not be read.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
-	cmd.Flags().StringVar(&at, "at", "", "evaluate suppressions as of this time (RFC 3339 or YYYY-MM-DD; default now)")
+	cmd.Flags().StringVar(&at, "at", "", atUsage)
 	cmd.Flags().Bool("show-config", false, "print the bundled config and exit")
 	return cmd
 }

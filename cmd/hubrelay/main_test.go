@@ -148,6 +148,51 @@ func TestTestCommandExpiredSuppression(t *testing.T) {
 	}
 }
 
+// TestTestCommandAtDateInConfigTimeZone: --at DATE is that day in the
+// config's time zone, as until: dates are, so "as of 2027-01-01" is after a
+// suppression "until: 2026-12-31" even west of UTC.
+func TestTestCommandAtDateInConfigTimeZone(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "la.yaml")
+	src := strings.Replace(readFile(t, "testdata/routes.yaml"), "language: en\n", "language: en\ntimezone: America/Los_Angeles\n", 1)
+	if err := os.WriteFile(cfg, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		at             string
+		wantSuppressed bool
+	}{
+		{"2026-12-31", true},
+		{"2027-01-01", false},
+		{"2027-01-01T07:59:59Z", true}, // 2026-12-31 23:59:59 in Los Angeles
+		{"2027-01-01T08:00:00Z", false},
+	} {
+		t.Run(tt.at, func(t *testing.T) {
+			code, out, stderr := runCLI(t, "", "test", "-c", cfg, "-o", "json", "--at", tt.at, "testdata/findings/02-securityhub-cis120-2.7-failed.json")
+			if code != exitOK {
+				t.Fatalf("exit %d; stderr %s", code, stderr)
+			}
+			r := decodeResults(t, out)["02-securityhub-cis120-2.7-failed.json"]
+			if (r.SuppressedBy != nil) != tt.wantSuppressed {
+				t.Errorf("suppressed_by %s, want suppressed %v", deref(r.SuppressedBy), tt.wantSuppressed)
+			}
+		})
+	}
+	if code, _, stderr := runCLI(t, "", "test", "-c", cfg, "--at", "31/12/2026", "-"); code != exitInvalid || !strings.Contains(stderr, "--at") {
+		t.Errorf("bad --at: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestTestCommandTableDashesForMissingFields(t *testing.T) {
+	code, out, stderr := runCLI(t, `{"SchemaVersion": "2018-10-08", "Id": "bare"}`, "test", "-c", "testdata/routes.yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) < 2 || !slices.Equal(strings.Fields(lines[1]), []string{"-", "-", "-", "-", "-"}) {
+		t.Errorf("a finding without severity, title or routes should show dashes:\n%s", out)
+	}
+}
+
 func TestTestCommandStdinAndBadDocuments(t *testing.T) {
 	good := strings.ReplaceAll(readFile(t, "testdata/findings/08-guardduty-ssh-bruteforce.json"), "\n", "")
 	stdin := good + "\n{not json\n"

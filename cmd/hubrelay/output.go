@@ -80,7 +80,7 @@ func writeTable(w io.Writer, results []result) {
 		if routes == "" {
 			routes = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Source, orDash(r.severity), clip(oneLine(r.title), 50), routes, to)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Source, orDash(r.severity), orDash(clip(oneLine(r.title), 50)), routes, to)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d findings: %d routed, %d suppressed, %d matched no route\n", len(results), routed, suppressed, unmatched)

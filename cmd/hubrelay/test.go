@@ -33,12 +33,15 @@ named on stderr; the others are still shown), 2 the config or a flag is invalid.
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			now, err := parseAt(at)
+			now, err := parseAt(at, time.UTC) // checks the flag before the config is read
 			if err != nil {
 				return err
 			}
 			cfg, err := loadConfig(configPath, now)
 			if err != nil {
+				return err
+			}
+			if now, err = parseAt(at, cfg.Location); err != nil {
 				return err
 			}
 			if len(args) == 0 {
@@ -62,7 +65,7 @@ named on stderr; the others are still shown), 2 the config or a flag is invalid.
 	}
 	cmd.Flags().StringVarP(&configPath, "config", "c", "", "config file (required)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
-	cmd.Flags().StringVar(&at, "at", "", "evaluate suppressions as of this time (RFC 3339 or YYYY-MM-DD; default now)")
+	cmd.Flags().StringVar(&at, "at", "", atUsage)
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
@@ -107,15 +110,25 @@ func checkOutput(output string) error {
 	return fail(exitInvalid, "--output: want table or json, got %q", output)
 }
 
-// parseAt reads the --at flag: empty means now.
-func parseAt(at string) (time.Time, error) {
+// atUsage documents the --at flag of test and demo.
+const atUsage = "evaluate suppressions and date filters as of this time (RFC 3339) or date " +
+	"(YYYY-MM-DD: the start of that day in the config's time zone); default now"
+
+// parseAt reads the --at flag: empty means now; a date means the start of
+// that day in loc, the config's time zone, in which suppressions' until:
+// dates are read too (nil means UTC).
+func parseAt(at string, loc *time.Location) (time.Time, error) {
 	if at == "" {
 		return time.Now(), nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
-		if t, err := time.Parse(layout, at); err == nil {
-			return t, nil
-		}
+	if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+		return t, nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, at, loc); err == nil {
+		return t, nil
 	}
 	return time.Time{}, fail(exitInvalid, "--at: want an RFC 3339 time or a YYYY-MM-DD date, got %q", at)
 }

@@ -11,8 +11,10 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify/jira"
 	"github.com/hubrelay/hubrelay/internal/notify/pagerduty"
 	"github.com/hubrelay/hubrelay/internal/notify/slack"
+	"github.com/hubrelay/hubrelay/internal/notify/sns"
 	"github.com/hubrelay/hubrelay/internal/notify/stdout"
 	"github.com/hubrelay/hubrelay/internal/notify/teams"
+	"github.com/hubrelay/hubrelay/internal/notify/webhook"
 )
 
 // Registry returns a new Registry of every destination type. The program
@@ -26,7 +28,9 @@ func Registry() *notify.Registry {
 	r.Register("jira", notify.Typed(jira.New))
 	r.Register("pagerduty", notify.Typed(pagerduty.New))
 	r.Register("slack", notify.Typed(slack.New))
+	r.Register("sns", notify.Typed(sns.New))
 	r.Register("stdout", notify.Typed(stdout.New))
 	r.Register("teams", notify.Typed(teams.New))
+	r.Register("webhook", notify.Typed(webhook.New))
 	return r
 }

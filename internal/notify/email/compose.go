@@ -33,13 +33,16 @@ type Composer struct {
 
 	subject, text, html                   *render.Template
 	digestSubject, digestText, digestHTML *render.Template
+	// message is the compiled `message:` override; nil when unset.
+	message *render.Renderer
 }
 
 // NewComposer compiles cfg's addresses and templates (the built-in email
-// templates of package render, or cfg's subject templates) for opts;
+// templates of package render, cfg's subject templates and its message
+// override, whose errors name the destination called name) for opts;
 // cfg.Language, when set, replaces opts.Language. cfg must be valid
 // (Config.Validate).
-func NewComposer(cfg *Config, opts render.Options) (*Composer, error) {
+func NewComposer(name string, cfg *Config, opts render.Options) (*Composer, error) {
 	if cfg.Language != "" {
 		opts.Language = render.Language(cfg.Language)
 	}
@@ -102,6 +105,9 @@ func NewComposer(cfg *Config, opts render.Options) (*Composer, error) {
 			return nil, fmt.Errorf("email: %w", err)
 		}
 	}
+	if c.message, err = cfg.Message.Compile(name, opts); err != nil {
+		return nil, fmt.Errorf("email: %w", err)
+	}
 	return c, nil
 }
 
@@ -111,7 +117,8 @@ func NewComposer(cfg *Config, opts render.Options) (*Composer, error) {
 // A single finding gets the built-in email subject, text and HTML bodies
 // of package render; a digest gets the digest ones: counts by severity,
 // the most severe findings, "and N more" (counting Digest.Total beyond the
-// findings included) and a console link to the set. When m.Previous holds
+// findings included) and a console link to the set. A `message:`
+// override replaces the body where it applies (see Config.Message). When m.Previous holds
 // an earlier mail's receipt, the mail joins its thread (In-Reply-To,
 // References) and a single finding's subject becomes "Re: " and the
 // subject of a new-finding mail, so that every mail client threads it;
@@ -171,8 +178,13 @@ func (c *Composer) composeFinding(ml *Mail, m *notify.Message, th thread) error 
 	if ml.Text, err = c.execute(c.text, v); err != nil {
 		return err
 	}
-	ml.HTML, err = c.execute(c.html, v)
-	return err
+	if ml.HTML, err = c.execute(c.html, v); err != nil {
+		return err
+	}
+	return c.override(ml, render.Data{
+		Finding: m.Finding, View: v, Event: m.Event,
+		Kind: string(m.Kind), Route: m.Route, Destination: m.Destination, Language: v.Language,
+	})
 }
 
 // composeDigest fills the subject and bodies of a digest. A digest that
@@ -202,8 +214,32 @@ func (c *Composer) composeDigest(ml *Mail, m *notify.Message) error {
 	if ml.Text, err = c.execute(c.digestText, d); err != nil {
 		return err
 	}
-	ml.HTML, err = c.execute(c.digestHTML, d)
-	return err
+	if ml.HTML, err = c.execute(c.digestHTML, d); err != nil {
+		return err
+	}
+	return c.override(ml, render.Data{
+		Digest: &d, Event: m.Event,
+		Kind: string(m.Kind), Route: m.Route, Destination: m.Destination, Language: lang,
+	})
+}
+
+// override replaces the body with the `message:` override when it applies
+// to d (see render.Renderer.Applies): an HTML override replaces the HTML
+// part, a text one the whole body, which leaves a text-only mail.
+func (c *Composer) override(ml *Mail, d render.Data) error {
+	if !c.message.Applies(d) {
+		return nil
+	}
+	out, err := c.message.Render(d)
+	if err != nil {
+		return fmt.Errorf("email: compose: %w", err)
+	}
+	if c.message.Format() == render.FormatHTML {
+		ml.HTML = string(out)
+	} else {
+		ml.Text, ml.HTML = string(out), ""
+	}
+	return nil
 }
 
 // joinSentences joins sentences as each language writes them: with a

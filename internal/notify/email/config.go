@@ -80,6 +80,12 @@ type Config struct {
 	SubjectTemplate string `json:"subject_template"`
 	// DigestSubjectTemplate does the same for digests (render.DigestView).
 	DigestSubjectTemplate string `json:"digest_subject_template"`
+	// Message replaces the built-in body with a Go template or an
+	// EventBridge input transformer (see render.Override). With format
+	// html it replaces the HTML part and the built-in text part stays;
+	// with format text (the default) the mail is its text alone, without
+	// an HTML part that would say something else. Format json is refused.
+	Message render.Override `json:"message"`
 	// Language overrides the program's language for this destination: "ja"
 	// or "en".
 	Language string `json:"language"`
@@ -163,6 +169,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := render.LoadTemplate(render.KindDigestSubject, c.DigestSubjectTemplate, opts); err != nil {
 		v.add("digest_subject_template: %w", err)
+	}
+	if err := c.Message.Validate(); err != nil {
+		v.errs = append(v.errs, err) // it names message.…
+	} else if c.Message.Format == render.FormatJSON {
+		v.add("message.format: %q: a mail body is %q or %q", c.Message.Format, render.FormatText, render.FormatHTML)
 	}
 	return errors.Join(v.errs...)
 }

@@ -27,7 +27,7 @@ func ExampleComposer_Compose() {
 	if err := cfg.Validate(); err != nil {
 		panic(err)
 	}
-	c, err := email.NewComposer(cfg, render.Options{Language: render.English, Region: "ap-northeast-1"})
+	c, err := email.NewComposer("mail-security", cfg, render.Options{Language: render.English, Region: "ap-northeast-1"})
 	if err != nil {
 		panic(err)
 	}

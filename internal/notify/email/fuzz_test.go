@@ -171,7 +171,7 @@ func FuzzSettings(f *testing.F) {
 			}
 			return
 		}
-		if _, err := NewComposer(&cfg, render.Options{}); err != nil {
+		if _, err := NewComposer("fuzz", &cfg, render.Options{}); err != nil {
 			t.Fatalf("Validate accepted %s but NewComposer failed: %v", settings, err)
 		}
 	})

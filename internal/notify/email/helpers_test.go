@@ -104,7 +104,7 @@ func composer(t testing.TB, cfg *Config, lang render.Language) *Composer {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config: %v", err)
 	}
-	c, err := NewComposer(cfg, renderOptions(lang))
+	c, err := NewComposer("mail-security", cfg, renderOptions(lang))
 	if err != nil {
 		t.Fatal(err)
 	}

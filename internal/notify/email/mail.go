@@ -44,7 +44,8 @@ type Mail struct {
 	Headers []Header
 
 	// Text is the text/plain body, HTML the text/html one; they are the
-	// two parts of a multipart/alternative message.
+	// two parts of a multipart/alternative message. Without HTML (a text
+	// `message:` override) the message is text/plain alone.
 	Text, HTML string
 	// Language picks the transfer encoding: base64 for Japanese, whose
 	// text quoted-printable would triple, quoted-printable otherwise.
@@ -68,8 +69,8 @@ func (ml *Mail) Recipients() []string {
 
 // Bytes returns the message in Internet Message Format (RFC 5322) with
 // CRLF line endings: a multipart/alternative body (text/plain, then
-// text/html, both UTF-8) separated by boundary, header fields encoded per
-// RFC 2047, no Bcc field. boundary must not occur in either body; the
+// text/html, both UTF-8) separated by boundary, or a text/plain body when
+// there is no HTML, header fields encoded per RFC 2047, no Bcc field. boundary must not occur in either body; the
 // Notifier draws a random one for every delivery. Pure: the same Mail and
 // boundary give the same bytes.
 func (ml *Mail) Bytes(boundary string) ([]byte, error) {
@@ -111,7 +112,9 @@ func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 		msg.SetGenHeader(gomail.Header(h.Name), headerText(h.Value))
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
+	if ml.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
+	}
 	var buf bytes.Buffer
 	if _, err := msg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("email: mime: %w", err)

@@ -49,7 +49,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	red := env.Redactor.With(secrets...)
 	log := red.Logger(env.Logger).With(slog.String("destination", name))
 
-	composer, err := NewComposer(cfg, render.Options{
+	composer, err := NewComposer(name, cfg, render.Options{
 		Language: render.Language(env.Language),
 		Location: env.Location,
 		Region:   env.Region,

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,7 +69,7 @@ func parseMail(t testing.TB, raw []byte) parsedMail {
 // parseMailBytes parses raw and checks the shape every mail of this
 // destination has: CRLF lines of at most 998 octets (RFC 5322 §2.1.1),
 // 7-bit content, a decodable Subject, and two UTF-8 parts, text/plain then
-// text/html.
+// text/html (or, with a text override, a text/plain body alone).
 func parseMailBytes(raw []byte) (parsedMail, error) {
 	if err := checkLines(raw); err != nil {
 		return parsedMail{}, err
@@ -86,7 +87,16 @@ func parseMailBytes(raw []byte) (parsedMail, error) {
 	if err != nil {
 		return p, fmt.Errorf("content-type: %w", err)
 	}
-	if mediaType != "multipart/alternative" {
+	switch mediaType {
+	case "text/plain": // a text `message:` override
+		part, err := decodeBody(textproto.MIMEHeader(msg.Header), msg.Body)
+		if err != nil {
+			return p, err
+		}
+		p.parts = append(p.parts, part)
+		return p, nil
+	case "multipart/alternative":
+	default:
 		return p, fmt.Errorf("content-type %q, want multipart/alternative", mediaType)
 	}
 	p.boundary = params["boundary"]
@@ -99,7 +109,7 @@ func parseMailBytes(raw []byte) (parsedMail, error) {
 		if err != nil {
 			return p, fmt.Errorf("part %d: %w", len(p.parts), err)
 		}
-		decoded, err := decodePart(part)
+		decoded, err := decodeBody(part.Header, part)
 		if err != nil {
 			return p, fmt.Errorf("part %d: %w", len(p.parts), err)
 		}
@@ -115,33 +125,34 @@ func parseMailBytes(raw []byte) (parsedMail, error) {
 	return p, nil
 }
 
-// decodePart reads one part and undoes its transfer encoding.
-func decodePart(part *multipart.Part) (parsedPart, error) {
-	mediaType, params, err := mime.ParseMediaType(part.Header.Get("Content-Type"))
+// decodeBody reads one body (a part, or a single-part mail) and undoes
+// its transfer encoding.
+func decodeBody(header textproto.MIMEHeader, body io.Reader) (parsedPart, error) {
+	mediaType, params, err := mime.ParseMediaType(header.Get("Content-Type"))
 	if err != nil {
 		return parsedPart{}, err
 	}
-	out := parsedPart{mediaType: mediaType, charset: params["charset"], encoding: part.Header.Get("Content-Transfer-Encoding")}
+	out := parsedPart{mediaType: mediaType, charset: params["charset"], encoding: header.Get("Content-Transfer-Encoding")}
 	if !strings.EqualFold(out.charset, "UTF-8") {
 		return out, fmt.Errorf("charset %q, want UTF-8", out.charset)
 	}
 	var r io.Reader
 	switch strings.ToLower(out.encoding) {
 	case "quoted-printable":
-		r = quotedprintable.NewReader(part)
+		r = quotedprintable.NewReader(body)
 	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, part)
+		r = base64.NewDecoder(base64.StdEncoding, body)
 	default:
 		return out, fmt.Errorf("transfer encoding %q, want quoted-printable or base64", out.encoding)
 	}
-	body, err := io.ReadAll(r)
+	decoded, err := io.ReadAll(r)
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", out.encoding, err)
 	}
-	if !utf8.Valid(body) {
+	if !utf8.Valid(decoded) {
 		return out, errors.New("body is not valid UTF-8")
 	}
-	out.body = strings.ReplaceAll(string(body), "\r\n", "\n")
+	out.body = strings.ReplaceAll(string(decoded), "\r\n", "\n")
 	return out, nil
 }
 

@@ -84,7 +84,7 @@ func localHostname() string {
 
 // send delivers data, the MIME text of ml, to ml's recipients. The
 // receipt records ml's Message-ID and thread. Failures are classified by
-// classifySMTP; see rejectedRecipients for recipients the server refuses.
+// classifySMTP; see envelope for recipients the server refuses.
 func (t *smtpTransport) send(ctx context.Context, ml *Mail, data []byte) (notify.Receipt, error) {
 	// smtp.timeout bounds the connection; ctx ends it sooner through
 	// AfterFunc below, after ctx.Err() is set, so the failure is read as

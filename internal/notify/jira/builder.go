@@ -24,6 +24,7 @@ type Builder struct {
 
 	summary      *render.Template // the built-in title unless overridden
 	description  *render.Template // nil: the built-in description
+	message      *render.Renderer // nil: no message override
 	customFields map[string]json.RawMessage
 }
 
@@ -68,6 +69,9 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 		if b.description, err = render.NewTemplate("description_template", cfg.DescriptionTemplate, opts); err != nil {
 			return nil, fmt.Errorf("jira: description_template: %w", err)
 		}
+	}
+	if b.message, err = cfg.Message.Compile("jira", opts); err != nil {
+		return nil, fmt.Errorf("jira: %w", err) // Validate compiled it already
 	}
 	return b, nil
 }
@@ -183,7 +187,14 @@ func (b *Builder) issueText(m *notify.Message) (summary string, description enco
 	if m.Digest != nil {
 		d, omitted := b.digestView(m.Digest)
 		summary = digestSummary(d, omitted)
-		description = b.digestText(d, omitted)
+		if data := b.digestData(m, &d); b.message.Applies(data) {
+			description, err = b.overrideText(data, func() []block { return digestFallback(d, omitted) })
+			if err != nil {
+				return "", encoded{}, "", err
+			}
+		} else {
+			description = b.digestText(d, omitted)
+		}
 		severity = highestSeverity(m.Digest.Findings)
 	} else {
 		v := b.view(m)
@@ -198,7 +209,12 @@ func (b *Builder) issueText(m *notify.Message) (summary string, description enco
 		if summary == "" {
 			summary = v.Heading
 		}
-		if description, err = b.findingText(v); err != nil {
+		if data := b.findingData(m, v); b.message.Applies(data) {
+			description, err = b.overrideText(data, func() []block { return minimalBlocks(v, b.opts.Language) })
+		} else {
+			description, err = b.findingText(v)
+		}
+		if err != nil {
 			return "", encoded{}, "", err
 		}
 		severity = m.Finding.Severity.Label
@@ -248,13 +264,17 @@ func (b *Builder) comment(m *notify.Message) encoded {
 func (b *Builder) digestText(d render.DigestView, omitted int) encoded {
 	return fitBlocks(b.version,
 		func(c caps) []block { return digestBlocks(d, omitted, c) },
-		func() []block {
-			blocks := []block{paragraph(strong(digestSummary(d, omitted)))}
-			if url := safeLink(d.ConsoleURL); url != "" {
-				blocks = append(blocks, paragraph(link(render.Translate(d.Language, render.MsgDigestOpenAll), url)))
-			}
-			return blocks
-		})
+		func() []block { return digestFallback(d, omitted) })
+}
+
+// digestFallback is the smallest text about a digest, used when nothing
+// else fits Jira's limit: its summary and the console link to the set.
+func digestFallback(d render.DigestView, omitted int) []block {
+	blocks := []block{paragraph(strong(digestSummary(d, omitted)))}
+	if url := safeLink(d.ConsoleURL); url != "" {
+		blocks = append(blocks, paragraph(link(render.Translate(d.Language, render.MsgDigestOpenAll), url)))
+	}
+	return blocks
 }
 
 // view is the display-ready finding of a single-finding message, with the

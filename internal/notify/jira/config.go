@@ -75,6 +75,14 @@ type Config struct {
 	// read as markup, so finding text needs no escaping. Digests always use
 	// the built-in description.
 	DescriptionTemplate string `json:"description_template"`
+	// Message replaces the description of new issues (single findings, and
+	// digests when its template reads .Digest) with a Go template or an
+	// EventBridge input transformer; see render.Override and messageOverride.
+	// Format text only: the output is plain text laid out as
+	// DescriptionTemplate's is (ADF paragraphs on v3, escaped wiki markup on
+	// v2). It cannot be combined with DescriptionTemplate; SummaryTemplate
+	// still sets the summary. Comments keep the built-in text.
+	Message render.Override `json:"message"`
 
 	// ResolveTransition is the workflow transition applied when a finding
 	// is resolved (default "Done"). It is matched, ignoring case, against
@@ -145,7 +153,30 @@ func (c *Config) Validate() error {
 			add(fmt.Errorf("%s: %w", t.field, err))
 		}
 	}
+	add(c.validateMessage())
 	return errors.Join(errs...)
+}
+
+// validateMessage checks the message override: valid as render defines it,
+// format text (a Jira description is ADF or wiki markup that hubrelay
+// writes itself, so neither JSON nor HTML output has a place), and not
+// together with description_template, which replaces the same text.
+func (c *Config) validateMessage() error {
+	if c.Message.IsZero() {
+		return nil
+	}
+	if err := c.Message.Validate(); err != nil {
+		return err
+	}
+	switch c.Message.Format {
+	case "", render.FormatText:
+	default:
+		return fmt.Errorf("message.format: %q is not supported by jira: the override replaces the issue description, which hubrelay lays out as ADF (API v3) or wiki markup (API v2) from plain text; use format text", c.Message.Format)
+	}
+	if strings.TrimSpace(c.DescriptionTemplate) != "" {
+		return errors.New("message: cannot be combined with description_template; both replace the issue description (move the template to message.template)")
+	}
+	return nil
 }
 
 // validateURL accepts a Jira site's base URL: an absolute https URL with a

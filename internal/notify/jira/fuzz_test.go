@@ -58,7 +58,8 @@ var hostileSeeds = []string{
 // stays valid: JSON that marshals, valid ADF (v3) within Jira's 32,767
 // characters, a one-line summary of at most 255, labels without spaces, no
 // markup the built-in texts do not write themselves (v2), and no link whose
-// visible text hides its target.
+// visible text hides its target; with description templates and with a
+// message override that prints raw finding text.
 //
 //	go test -fuzz=FuzzBuildRequest -fuzztime=60s ./internal/notify/jira
 func FuzzBuildRequest(f *testing.F) {
@@ -91,6 +92,12 @@ func FuzzBuildRequest(f *testing.F) {
 			cfg.SummaryTemplate = "{{ .Title }} / {{ .Description }}"
 			cfg.DescriptionTemplate = "{{ .Title }}\n\n{{ .Description }}\nSee {{ .ConsoleURL }} and {{ .RemediationURL }}."
 		}
+		if shape&128 != 0 {
+			// A message override printing raw finding text, for single
+			// findings and digests alike.
+			cfg.DescriptionTemplate = ""
+			cfg.Message.Template = fuzzOverrideTemplate
+		}
 		req, err := BuildRequest(m, cfg, renderOptions(lang))
 		if err != nil {
 			t.Fatalf("build: %v", err)
@@ -98,6 +105,11 @@ func FuzzBuildRequest(f *testing.F) {
 		checkRequestPayload(t, req)
 	})
 }
+
+// fuzzOverrideTemplate prints the finding's raw, uncleaned text, and a
+// digest's top findings, with no escaping at all.
+const fuzzOverrideTemplate = "{{ with .Digest }}{{ .Title }}\n{{ range .Top }}{{ .Title }} {{ .ConsoleURL }}\n{{ end }}" +
+	"{{ else }}{{ .Finding.Title }}\n\n{{ .Finding.Description }}\n{{ .Finding.Remediation.URL }}{{ end }}\nroute: {{ .Route }}"
 
 // FuzzEscapeWiki checks that escaped text holds no wiki markup and that
 // Jira's reading of it (unescapeWiki) gives the text back.

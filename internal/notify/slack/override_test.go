@@ -213,7 +213,11 @@ func TestOverrideHostileText(t *testing.T) {
 			r := compileOverride(t, o, cfg, opts)
 			for _, s := range texts {
 				all := hostileMessages(s)
-				for _, m := range []*notify.Message{all[0], all[3], all[len(all)-1]} {
+				msgs := []*notify.Message{all[0], all[3], all[len(all)-1]}
+				if s == long {
+					msgs = msgs[:2] // a digest of 5 MB titles only tests the view's cuts
+				}
+				for _, m := range msgs {
 					p, err := Build(m, cfg, opts, r)
 					if err != nil {
 						t.Fatalf("%q: %v", shorten(s), err)

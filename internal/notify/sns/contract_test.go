@@ -260,3 +260,35 @@ func TestNotifyRefusesWhatCannotBePublished(t *testing.T) {
 	_, err := n.Notify(cancelled, samples(t)[0].m)
 	notifytest.CheckError(t, err, true, 0)
 }
+
+// TestNotifyConcurrent shares one Notifier between goroutines (run with
+// -race).
+func TestNotifyConcurrent(t *testing.T) {
+	srv := notifytest.NewServer(t, publishOK("id"))
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, srv.URL, env, Config{TopicARN: fifoTopic})
+	all := samples(t)
+	errs := make(chan error, len(all)*4)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for _, s := range all {
+				_, err := n.Notify(context.Background(), s.m)
+				errs <- err
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if got := len(srv.Requests()); got != len(all)*4 {
+		t.Errorf("%d requests, want %d", got, len(all)*4)
+	}
+}

@@ -48,6 +48,10 @@ type Config struct {
 	// Language overrides the program's language for this destination: "ja"
 	// or "en".
 	Language string `json:"language"`
+	// Message replaces the built-in card with a Go template or an
+	// EventBridge input transformer (see Build for what its output
+	// replaces). Optional.
+	Message render.Override `json:"message"`
 }
 
 // Validate reports every problem of c, each naming its setting; it never
@@ -86,6 +90,11 @@ func (c *Config) Validate() error {
 		if _, err := render.ParseLanguage(c.Language); err != nil {
 			add("language: %w", err)
 		}
+	}
+	if err := c.Message.Validate(); err != nil {
+		errs = append(errs, err) // names message.…
+	} else if err := checkOverrideFormat(c.Message, c.format()); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

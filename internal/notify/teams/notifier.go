@@ -18,6 +18,7 @@ type Notifier struct {
 	webhook bool   // url is an Incoming Webhook, which answers "1"
 	format  Format
 	opts    render.Options
+	message *render.Renderer // the compiled `message:` override; nil when unset
 	client  *notify.Client
 	red     *notify.Redactor
 	log     *slog.Logger
@@ -44,14 +45,23 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	if cfg.Language != "" {
 		lang = cfg.Language
 	}
+	opts := render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region}
+	if opts.Language != render.Japanese {
+		opts.Language = render.English
+	}
+	message, err := cfg.Message.Compile(name, opts)
+	if err != nil {
+		return nil, fmt.Errorf("teams: %w", err)
+	}
 	n := &Notifier{
-		url:    cfg.WorkflowURL,
-		format: cfg.format(),
-		opts:   render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region},
-		client: notify.NewClient(env, red),
-		red:    red,
-		log:    red.Logger(env.Logger).With(slog.String("destination", name)),
-		now:    env.Now,
+		url:     cfg.WorkflowURL,
+		format:  cfg.format(),
+		opts:    opts,
+		message: message,
+		client:  notify.NewClient(env, red),
+		red:     red,
+		log:     red.Logger(env.Logger).With(slog.String("destination", name)),
+		now:     env.Now,
 	}
 	if cfg.WebhookURL != "" {
 		n.url, n.webhook = cfg.WebhookURL, true
@@ -76,9 +86,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("teams: %w", err), 0)
 	}
-	body, err := BuildPayload(m, n.format, n.opts)
+	body, err := Build(m, n.format, n.opts, n.message)
 	if err != nil {
-		return notify.Receipt{}, notify.Permanent(err)
+		return notify.Receipt{}, notify.Permanent(n.red.Error(err))
 	}
 	if err := n.post(ctx, body); err != nil {
 		return notify.Receipt{}, n.red.Error(err)

@@ -258,3 +258,37 @@ func TestLanguageSetting(t *testing.T) {
 		t.Errorf("body %q, %v", b.Data, err)
 	}
 }
+
+// TestNotifyConcurrent shares one Notifier between goroutines (run with
+// -race).
+func TestNotifyConcurrent(t *testing.T) {
+	srv := notifytest.NewServer(t)
+	env, _ := notifytest.NewEnv(t)
+	n := newTestNotifier(t, Config{URL: srv.URL, SigningSecret: testSigningSecret, Template: readTestdata(t, "example-template.tmpl")}, env)
+	all := samples(t)
+	errs := make(chan error, len(all)*4)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for _, s := range all {
+				_, err := n.Notify(context.Background(), s.m)
+				errs <- err
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for _, req := range srv.Requests() {
+		if err := Verify(testSigningSecret, req.Header, req.Body, notifytest.Now(), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
