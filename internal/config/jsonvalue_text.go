@@ -19,7 +19,7 @@ func (e *jsonTextError) Error() string { return e.msg }
 // jsonDuplicate is a key written twice in one object of a JSON text. As in
 // EventBridge (and encoding/json), the later value replaces the earlier one.
 type jsonDuplicate struct {
-	path  string   // the key's path in the document, dot-separated
+	path  string   // the key's path in the document, dot-separated ("" for an empty top-level key)
 	at    Position // the later key
 	first Position // the earlier key
 }

@@ -106,7 +106,7 @@ func (l *loader) matchDocument(node ast.Node, where string) *jsonValue {
 			return nil
 		}
 		for _, d := range duplicates {
-			l.warnAt(d.at, "%s: %s is written twice (first at line %d, column %d); the last one wins, as in EventBridge, and the first is ignored", where, d.path, d.first.Line, d.first.Column)
+			l.warnAt(d.at, "%s: key %q is written twice (first at line %d, column %d); the last one wins, as in EventBridge, and the first is ignored", where, d.path, d.first.Line, d.first.Column)
 		}
 		return doc
 	}

@@ -38,7 +38,7 @@ func TestWarnings(t *testing.T) {
 				"      {\"detail\": {\"location\": [{\"prefix\": \"us-\"}],\n" +
 				"                  \"location\": [{\"anything-but\": \"us-east\"}]}}\n    to: [d, e]\n",
 			want: []string{
-				`t.yaml:8:19: routes[0].pattern: detail.location is written twice (first at line 7, column 19); the last one wins, as in EventBridge, and the first is ignored`,
+				`t.yaml:8:19: routes[0].pattern: key "detail.location" is written twice (first at line 7, column 19); the last one wins, as in EventBridge, and the first is ignored`,
 			},
 		},
 		{

@@ -60,6 +60,7 @@ type Builder struct {
 	summary     *render.Template // nil: the built-in title
 	description *render.Template // nil: the built-in Backlog notation text
 	comment     *render.Template // nil: the built-in comment
+	message     *render.Renderer // the `message:` override; nil when unset
 }
 
 // NewBuilder compiles cfg's templates for opts (language, time zone and
@@ -89,6 +90,9 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 		if b.description, err = render.LoadTemplate(render.KindBacklogDescription, cfg.DescriptionTemplate, opts); err != nil {
 			return nil, fmt.Errorf("backlog: description_template: %w", err)
 		}
+	}
+	if b.message, err = cfg.Message.Compile(overrideName, opts); err != nil {
+		return nil, fmt.Errorf("backlog: %w", err)
 	}
 	if strings.TrimSpace(cfg.CommentTemplate) != "" {
 		if b.comment, err = render.NewTemplate("comment_template", cfg.CommentTemplate, opts); err != nil {
@@ -135,7 +139,7 @@ func (b *Builder) Build(m *notify.Message) (Request, error) {
 	case key == "" && m.Kind == notify.KindResolved:
 		return Request{Action: ActionNone, Reason: "no Backlog issue was created for this finding, so there is none to close"}, nil
 	case key == "":
-		return b.createIssue(m)
+		return b.newIssue(m)
 	case m.Kind == notify.KindResolved:
 		return b.updateStatus(m, key, b.cfg.resolvedStatus(), b.cfg.ResolutionID)
 	case m.Kind == notify.KindReopened:
@@ -229,6 +233,11 @@ func (b *Builder) issueText(m *notify.Message) (summary, description, severity s
 		d, omitted := b.digestView(m.Digest)
 		summary = digestSummary(d, omitted)
 		description = digestText(d, omitted, b.mk)
+		if out, ok, err := b.renderOverride(m, render.FormatText); err != nil {
+			return "", "", "", err
+		} else if ok {
+			description = strings.TrimRight(string(out), " \t\n")
+		}
 		severity = highestSeverity(m.Digest.Findings)
 	} else {
 		v := b.view(m)
@@ -243,7 +252,11 @@ func (b *Builder) issueText(m *notify.Message) (summary, description, severity s
 		if summary == "" {
 			summary = v.Heading
 		}
-		if b.description != nil {
+		if out, ok, err := b.renderOverride(m, render.FormatText); err != nil {
+			return "", "", "", err
+		} else if ok {
+			description = strings.TrimRight(string(out), " \t\n")
+		} else if b.description != nil {
 			out, err := b.description.Execute(v)
 			if err != nil {
 				return "", "", "", fmt.Errorf("description: %w", err)
@@ -263,7 +276,13 @@ func (b *Builder) issueText(m *notify.Message) (summary, description, severity s
 // commentText is the comment for a message about an existing issue.
 func (b *Builder) commentText(m *notify.Message) (string, error) {
 	var text string
+	out, overridden, err := b.renderOverride(m, render.FormatText)
+	if err != nil {
+		return "", err
+	}
 	switch {
+	case overridden:
+		text = strings.TrimRight(string(out), " \t\n")
 	case m.Digest != nil:
 		d, omitted := b.digestView(m.Digest)
 		text = digestText(d, omitted, b.mk)

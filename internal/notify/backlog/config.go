@@ -73,6 +73,12 @@ type Config struct {
 	// executed on a render.View whose Event says why.
 	CommentTemplate string `json:"comment_template"`
 
+	// Message replaces the built-in text with a Go template or an
+	// EventBridge input transformer: with format text the description of
+	// new issues and the comments; with format json the Add Issue form
+	// (see Builder.Build and README.md). Optional.
+	Message render.Override `json:"message"`
+
 	// Language of the built-in text: "ja" or "en" (default: the
 	// configuration's language).
 	Language string `json:"language"`
@@ -160,6 +166,11 @@ func (c *Config) Validate() error {
 		if _, err := render.NewTemplate(t.field, t.text, render.Options{}); err != nil {
 			add(fmt.Errorf("%s: %w", t.field, err))
 		}
+	}
+	if err := c.Message.Validate(); err != nil {
+		add(err) // names message.…
+	} else {
+		add(c.checkMessageSetting())
 	}
 	return errors.Join(errs...)
 }

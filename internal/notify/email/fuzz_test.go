@@ -157,6 +157,8 @@ func FuzzSettings(f *testing.F) {
 		`{"smtp": {"host": "h:25"}, "ses": {}, "to": ["x", "", "a@b"]}`,
 		`{"to": ["\"quoted name\" <a@example.com>", "a@example.com"], "reply_to": "<>"}`,
 		`{"smtp": {"host": "xn--fsq.example", "from": "=?UTF-8?B?5L6L?= <a@example.com>"}, "to": ["a@example.com"], "digest_subject_template": "{{ len .Top }}"}`,
+		smtpSettings("", `, "message": {"template": "<p>{{ .View.Title }}</p>", "format": "html"}`),
+		smtpSettings("", `, "message": {"input_paths": {"t": "$.detail.findings[0].Title"}, "input_template": "<t>", "format": "json"}`),
 	} {
 		f.Add(s)
 	}

@@ -86,3 +86,32 @@ func BenchmarkNotify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildOverride measures building a new issue whose description
+// comes from a message override: a Go template and seed 000's input
+// transformer as text.
+func BenchmarkBuildOverride(b *testing.B) {
+	overrides := map[string]render.Override{
+		"template":    {Template: overrideTemplate},
+		"transformer": seedTextTransformer(),
+	}
+	m := sampleNamed(b, "new-ec2.8")
+	for name, o := range overrides {
+		for _, version := range []int{3, 2} {
+			cfg := serverOrCloud(version)
+			cfg.Message = o
+			builder, err := NewBuilder(cfg, renderOptions(render.Japanese))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(name+"/v"+string(rune('0'+version)), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := builder.Build(m); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -17,7 +17,7 @@ func BenchmarkBuild(b *testing.B) {
 				opts := render.Options{Language: render.Japanese, Region: "ap-northeast-1"}
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := Build(s.m, cfg, opts); err != nil {
+					if _, err := Build(s.m, cfg, opts, nil); err != nil {
 						b.Fatal(err)
 					}
 				}

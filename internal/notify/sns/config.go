@@ -66,6 +66,10 @@ type Config struct {
 	// Language overrides the program's language for this destination's
 	// messages: "ja" or "en".
 	Language string `json:"language"`
+	// Message replaces the built-in SNS message (the Message parameter of
+	// Publish) with a Go template or an EventBridge input transformer, in
+	// format text or json (see override.go). Zero keeps the built-in one.
+	Message render.Override `json:"message"`
 }
 
 // Validate reports every problem of c, each naming its setting; it never
@@ -124,6 +128,9 @@ func (c *Config) Validate() error {
 		if _, err := render.ParseLanguage(c.Language); err != nil {
 			add("language: %w", err)
 		}
+	}
+	if err := checkOverride(c.Message); err != nil {
+		add("%w", err)
 	}
 	return errors.Join(errs...)
 }

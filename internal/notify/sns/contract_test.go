@@ -104,7 +104,7 @@ func TestPublishContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := Build(tt.m, &n.cfg, n.opts)
+			want, err := Build(tt.m, &n.cfg, n.opts, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

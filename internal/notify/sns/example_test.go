@@ -28,7 +28,7 @@ func ExampleBuild() {
 	f.Raw = []byte(`{"SchemaVersion":"2018-10-08","Id":"` + f.ID + `","ProductArn":"` + f.ProductARN + `","AwsAccountId":"123456789012","Region":"ap-northeast-1","Title":"` + f.Title + `","Severity":{"Label":"HIGH"},"UpdatedAt":"2026-01-02T03:04:05Z"}`)
 	m := &notify.Message{Kind: notify.KindNew, Route: "s3", Destination: "alerts", Key: "delivery-1", Finding: f}
 	cfg := &sns.Config{TopicARN: "arn:aws:sns:ap-northeast-1:123456789012:security.fifo", MessageFormat: sns.FormatRaw}
-	p, err := sns.Build(m, cfg, render.Options{Language: render.Japanese})
+	p, err := sns.Build(m, cfg, render.Options{Language: render.Japanese}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -72,7 +72,7 @@ func checkFormat(t *testing.T, m *notify.Message, mode uint8) {
 	format := []string{FormatChatbot, FormatRaw, FormatJSON}[mode/2%3]
 	lang := languages[mode/6%2]
 	cfg := &Config{TopicARN: topic, MessageFormat: format}
-	p, err := Build(m, cfg, render.Options{Language: lang, Region: "us-east-1"})
+	p, err := Build(m, cfg, render.Options{Language: lang, Region: "us-east-1"}, nil)
 	if err != nil && format == FormatRaw && rawTooBig(m) {
 		return // documented: a raw event over the limit is refused
 	}

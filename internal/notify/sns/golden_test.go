@@ -75,7 +75,7 @@ func TestChatbotGolden(t *testing.T) {
 		for _, lang := range languages {
 			t.Run(s.name+"/"+string(lang), func(t *testing.T) {
 				cfg := &Config{TopicARN: standardTopic}
-				p, err := Build(s.m, cfg, goldenOptions(lang))
+				p, err := Build(s.m, cfg, goldenOptions(lang), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -95,7 +95,7 @@ func TestDocumentGolden(t *testing.T) {
 	for _, s := range samples(t) {
 		for _, lang := range languages {
 			t.Run(s.name+"/"+string(lang), func(t *testing.T) {
-				p, err := Build(s.m, &Config{TopicARN: standardTopic, MessageFormat: FormatJSON}, goldenOptions(lang))
+				p, err := Build(s.m, &Config{TopicARN: standardTopic, MessageFormat: FormatJSON}, goldenOptions(lang), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -110,11 +110,11 @@ func TestRawGolden(t *testing.T) {
 	for _, s := range samples(t) {
 		t.Run(s.name, func(t *testing.T) {
 			cfg := &Config{TopicARN: standardTopic, MessageFormat: FormatRaw}
-			p, err := Build(s.m, cfg, goldenOptions(render.English))
+			p, err := Build(s.m, cfg, goldenOptions(render.English), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ja, err := Build(s.m, cfg, goldenOptions(render.Japanese))
+			ja, err := Build(s.m, cfg, goldenOptions(render.Japanese), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +134,7 @@ func TestFIFOGolden(t *testing.T) {
 		for _, by := range []string{GroupByAccount, GroupByFinding} {
 			t.Run(s.name+"/"+by, func(t *testing.T) {
 				cfg := &Config{TopicARN: fifoTopic, MessageFormat: FormatRaw, MessageGroup: by}
-				p, err := Build(s.m, cfg, goldenOptions(render.English))
+				p, err := Build(s.m, cfg, goldenOptions(render.English), nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -22,6 +22,7 @@ import (
 type Notifier struct {
 	cfg    Config
 	opts   render.Options
+	msg    *render.Renderer // the compiled message override; nil when unset
 	client *awssns.Client
 	red    *notify.Redactor
 	log    *slog.Logger
@@ -36,7 +37,7 @@ var _ notify.Notifier = (*Notifier)(nil)
 //	r.Register("sns", notify.Typed(sns.New))
 //
 // It validates cfg (Typed has done so already), declares the static
-// credentials as secrets, and builds the SDK client: the topic's region,
+// credentials as secrets, compiles the message override once, and builds the SDK client: the topic's region,
 // env's HTTP client for Publish, cfg.Endpoint as the base endpoint, static credentials
 // or the AWS default chain, and no SDK retries (the queue retries, as
 // notify.Error says). It reads the AWS configuration files and environment
@@ -77,9 +78,15 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	if c.Language != "" {
 		lang = c.Language
 	}
+	opts := render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region}
+	msg, err := c.Message.Compile(name, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sns: %w", err)
+	}
 	return &Notifier{
 		cfg:    c,
-		opts:   render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region},
+		opts:   opts,
+		msg:    msg,
 		client: client,
 		red:    red,
 		log:    red.Logger(env.Logger).With(slog.String("destination", name)),
@@ -104,7 +111,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("sns: %w", err), 0)
 	}
-	p, err := Build(m, &n.cfg, n.opts)
+	p, err := Build(m, &n.cfg, n.opts, n.msg)
 	if err != nil {
 		return notify.Receipt{}, notify.Permanent(n.red.Error(fmt.Errorf("sns: build message: %w", err)))
 	}

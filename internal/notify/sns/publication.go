@@ -35,7 +35,13 @@ func (p Publication) Size() int { return len(p.Message) + attributesSize(p.Attri
 // MaxMessageBytes together with its attributes: long texts are cut and a
 // digest event carries the findings that fit. Build fails only when a raw
 // event cannot be had or does not fit even alone.
-func Build(m *notify.Message, cfg *Config, opts render.Options) (Publication, error) {
+//
+// msg is the destination's compiled `message:` override (Config.Message,
+// compiled once by New; nil when unset). When it applies to m its output
+// is the message instead (see overrideMessage); the subject, attributes
+// and FIFO IDs stay those of cfg's message format, and a digest msg does
+// not render keeps the built-in digest message.
+func Build(m *notify.Message, cfg *Config, opts render.Options, msg *render.Renderer) (Publication, error) {
 	topic, err := ParseTopicARN(cfg.TopicARN)
 	if err != nil {
 		return Publication{}, fmt.Errorf("topic_arn: %w", err)
@@ -46,6 +52,17 @@ func Build(m *notify.Message, cfg *Config, opts render.Options) (Publication, er
 		p.DeduplicationID = DeduplicationID(m)
 	}
 	room := MaxMessageBytes - attributesSize(p.Attributes)
+	if msg != nil {
+		if data := overrideData(m, opts); msg.Applies(data) {
+			if cfg.format() != FormatRaw {
+				p.Subject = Subject(m)
+			}
+			if p.Message, err = overrideMessage(msg, data, room, opts.Language); err != nil {
+				return Publication{}, err
+			}
+			return p, nil
+		}
+	}
 	switch cfg.format() {
 	case FormatRaw:
 		var event []byte

@@ -117,7 +117,7 @@ func TestJSONDocumentShortened(t *testing.T) {
 	base := load(t, fixtureGuardDuty).Finding
 	huge := strings.Repeat("x", 200<<10)
 	f := hostile(base, huge, huge, huge, "123456789012", "")
-	p, err := Build(&notify.Message{Kind: notify.KindNew, Key: "k", Finding: f}, &Config{TopicARN: standardTopic, MessageFormat: FormatJSON}, render.Options{})
+	p, err := Build(&notify.Message{Kind: notify.KindNew, Key: "k", Finding: f}, &Config{TopicARN: standardTopic, MessageFormat: FormatJSON}, render.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDigestEventKeepsWhatFits(t *testing.T) {
 		fs = append(fs, f)
 	}
 	m := &notify.Message{Kind: notify.KindNew, Key: "k", Digest: &notify.Digest{GroupKey: "g", Findings: fs, Total: 50}}
-	p, err := Build(m, &Config{TopicARN: standardTopic, MessageFormat: FormatRaw}, render.Options{})
+	p, err := Build(m, &Config{TopicARN: standardTopic, MessageFormat: FormatRaw}, render.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

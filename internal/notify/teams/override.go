@@ -51,7 +51,7 @@ func Build(m *notify.Message, format Format, opts render.Options, msg *render.Re
 	if msg.Format() == render.FormatJSON {
 		body, err = cardOverride(out)
 	} else {
-		body, err = textOverride(string(out), format, opts.Language)
+		body, err = textOverride(string(out), format, opts.Language, themeColor(data))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("teams: %s: message: output: %w", msg.Name(), err)
@@ -148,11 +148,11 @@ func cardOverride(out []byte) ([]byte, error) {
 // textOverride makes text the card: one wrapping TextBlock of an Adaptive
 // Card, or the text of a MessageCard; the text is cut until the body fits
 // PayloadBudget.
-func textOverride(text string, format Format, lang render.Language) ([]byte, error) {
+func textOverride(text string, format Format, lang render.Language, color string) ([]byte, error) {
 	text = strings.TrimRightFunc(text, unicode.IsSpace)
 	limit := utf8.RuneCountInString(text)
 	for range 8 {
-		body, err := marshal(textCard(render.Truncate(text, limit, lang), format))
+		body, err := marshal(textCard(render.Truncate(text, limit, lang), format, color))
 		if err != nil {
 			return nil, err
 		}
@@ -169,10 +169,10 @@ func textOverride(text string, format Format, lang render.Language) ([]byte, err
 }
 
 // textCard is the card of a text override.
-func textCard(text string, format Format) any {
+func textCard(text string, format Format, color string) any {
 	if format == FormatConnector {
 		summary := render.Truncate(render.SingleLine(text), 200, "")
-		return messageCard{Type: "MessageCard", Context: messageCardContext, Summary: summary,
+		return messageCard{Type: "MessageCard", Context: messageCardContext, ThemeColor: color, Summary: summary,
 			Sections: []cardSection{{Text: text, Markdown: true}}}
 	}
 	return adaptiveMessage{Type: "message", Attachments: []adaptiveAttachment{{
@@ -181,6 +181,19 @@ func textCard(text string, format Format) any {
 			MSTeams: &msTeams{Width: "Full"},
 			Body:    []cardElement{{Type: "TextBlock", Text: text, Wrap: true}}},
 	}}}
+}
+
+// themeColor is a MessageCard's colour for data: the finding's severity
+// colour, or the most severe colour of a digest's findings.
+func themeColor(data render.Data) string {
+	label := ""
+	switch {
+	case data.Finding != nil:
+		label = data.Finding.Severity.Label
+	case data.Digest != nil && len(data.Digest.Top) > 0:
+		label = data.Digest.Top[0].Severity.Label
+	}
+	return strings.TrimPrefix(render.SeverityColor(label), "#")
 }
 
 // marshal encodes v as JSON without HTML escaping.

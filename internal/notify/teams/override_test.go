@@ -23,8 +23,8 @@ const (
       {"title": {{ t "account" | jsonString }}, "value": {{ .View.AccountID | markdownEscape | truncate 100 | jsonString }}},
       {"title": {{ t "region" | jsonString }}, "value": {{ .View.Region | markdownEscape | truncate 100 | jsonString }}}]},
     {"type": "TextBlock", "wrap": true, "text": {{ .View.Description | markdownEscape | truncate 3000 | jsonString }}}
-  ]{{ with .View.ConsoleURL }},
-  "actions": [{"type": "Action.OpenUrl", "title": {{ t "open_in_security_hub" | jsonString }}, "url": {{ jsonString . }}}]{{ end }}
+  ]{{ with .View.ConsoleURL }}{{ if lt (len .) 2000 }},
+  "actions": [{"type": "Action.OpenUrl", "title": {{ t "open_in_security_hub" | jsonString }}, "url": {{ jsonString . }}}]{{ end }}{{ end }}
 }`
 	textTemplate = `**{{ markdownEscape .View.Title }}**
 
@@ -66,7 +66,7 @@ func TestBuildOverrideGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkBody(t, body, tt.format)
+			checkOverrideBody(t, body, tt.format)
 			var pretty bytes.Buffer
 			if err := json.Indent(&pretty, body, "", "  "); err != nil {
 				t.Fatal(err)
@@ -184,14 +184,46 @@ func TestOverrideHostileText(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%.40q: %v", s, err)
 					}
-					if !json.Valid(body) || len(body) > teams.PayloadBudget {
-						t.Fatalf("%.40q: invalid body of %d bytes", s, len(body))
-					}
-					if strings.Contains(o.Template, "markdownEscape") && s != long {
-						checkBody(t, body, format)
-					}
+					checkOverrideBody(t, body, format)
 				}
 			}
 		}
+	}
+}
+
+// checkOverrideBody checks what Teams requires of a body whose card text
+// the user wrote: valid UTF-8 JSON within the budget, the message envelope
+// with one Adaptive Card of a version, or a MessageCard with a summary.
+func checkOverrideBody(t testing.TB, body []byte, format teams.Format) {
+	t.Helper()
+	if !json.Valid(body) || len(body) > teams.PayloadBudget {
+		t.Fatalf("invalid body of %d bytes", len(body))
+	}
+	if format == teams.FormatConnector {
+		var card struct {
+			Type    string `json:"@type"`
+			Summary string `json:"summary"`
+		}
+		if err := json.Unmarshal(body, &card); err != nil || card.Type != "MessageCard" || card.Summary == "" {
+			t.Fatalf("not a MessageCard with a summary: %v\n%.300s", err, body)
+		}
+		return
+	}
+	var msg struct {
+		Type        string `json:"type"`
+		Attachments []struct {
+			ContentType string          `json:"contentType"`
+			ContentURL  *string         `json:"contentUrl"`
+			Content     json.RawMessage `json:"content"`
+		} `json:"attachments"`
+	}
+	if err := json.Unmarshal(body, &msg); err != nil || msg.Type != "message" || len(msg.Attachments) != 1 {
+		t.Fatalf("not a message with one attachment: %v\n%.300s", err, body)
+	}
+	a := msg.Attachments[0]
+	var card struct{ Type, Version string }
+	if err := json.Unmarshal(a.Content, &card); err != nil || a.ContentType != "application/vnd.microsoft.card.adaptive" ||
+		a.ContentURL != nil || card.Type != "AdaptiveCard" || card.Version == "" {
+		t.Fatalf("not an Adaptive Card attachment: %v\n%.300s", err, body)
 	}
 }

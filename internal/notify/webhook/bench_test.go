@@ -15,7 +15,7 @@ func BenchmarkRender(b *testing.B) {
 	for _, s := range []sample{all[0], all[9]} {
 		for name, cfg := range modes {
 			b.Run(s.name+"/"+name, func(b *testing.B) {
-				r, err := NewRenderer(cfg, render.Options{Language: render.Japanese})
+				r, err := NewRenderer("webhook-test", cfg, render.Options{Language: render.Japanese})
 				if err != nil {
 					b.Fatal(err)
 				}

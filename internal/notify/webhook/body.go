@@ -2,7 +2,7 @@ package webhook
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/render"
@@ -25,53 +25,32 @@ type Body struct {
 	Data        []byte
 }
 
-// TemplateData is what a Go template (Config.Template) executes on. Finding
-// is set for a single finding, Digest for a digest; Event is the
-// EventBridge event of either (FindingEvent or DigestEvent) as JSON text.
-// Text in the views is plain: write it into JSON with jsonString.
-type TemplateData struct {
-	Kind        notify.Kind
-	Route       string
-	Destination string
-	Key         string
-	// Previous is the receipt of the finding's earlier delivery, nil when
-	// there was none.
-	Previous *notify.Receipt
-	Finding  *render.View
-	Digest   *render.DigestView
-	// GroupKey and Total describe a digest: its group and how many
-	// findings the group held (Digest counts the findings included).
-	GroupKey string
-	Total    int
-	Event    string
-}
+// ContentTypeHTML is the Content-Type of an override's html output.
+const ContentTypeHTML = "text/html; charset=utf-8"
 
 // Renderer builds request bodies from messages. Build one with NewRenderer
 // when the configuration loads; Render is then safe for concurrent use.
 type Renderer struct {
-	transformer *render.Transformer
-	template    *render.Template
+	message *render.Renderer // nil: the body is the event
+	// transformer says message is an input transformer, which transforms
+	// a digest's event too, as EventBridge would.
+	transformer bool
 	opts        render.Options
 }
 
-// NewRenderer compiles cfg's input transformer or Go template; opts set
-// the template's language, time zone and console region.
-func NewRenderer(cfg *Config, opts render.Options) (*Renderer, error) {
-	r := &Renderer{opts: opts}
-	var err error
-	switch {
-	case cfg.InputTemplate != "":
-		r.transformer, err = render.NewTransformer(cfg.InputPaths, cfg.InputTemplate)
-		if err != nil {
-			return nil, fmt.Errorf("input_template: %w", err)
+// NewRenderer compiles cfg's override (Config.Message, or the top-level
+// input_paths/input_template/template) for the destination called name;
+// opts set the template's language, time zone and console region.
+func NewRenderer(name string, cfg *Config, opts render.Options) (*Renderer, error) {
+	o := cfg.override()
+	msg, err := o.Compile(name, opts)
+	if err != nil {
+		if cfg.hasTopLevelOverride() {
+			err = errors.New(topLevelFields(err.Error()))
 		}
-	case cfg.Template != "":
-		r.template, err = render.NewTemplate("template", cfg.Template, opts)
-		if err != nil {
-			return nil, fmt.Errorf("template: %w", err)
-		}
+		return nil, err
 	}
-	return r, nil
+	return &Renderer{message: msg, transformer: msg != nil && o.Template == "", opts: opts}, nil
 }
 
 // Render builds the body of m. Pure: the same message gives the same body.
@@ -79,32 +58,47 @@ func NewRenderer(cfg *Config, opts render.Options) (*Renderer, error) {
 //   - By default the body is the EventBridge event itself, as an API
 //     destination sends it: FindingEvent for one finding, DigestEvent
 //     (the findings in one event's detail.findings) for a digest.
-//   - With an input transformer, that event goes through it exactly as
-//     EventBridge applies InputPathsMap and InputTemplate;
-//     <aws.events.rule-name> is the route's name.
-//   - With a Go template, the template executes on TemplateData.
+//   - With an input transformer (message.input_paths/input_template, or
+//     the same keys at the top level), that event goes through it exactly
+//     as EventBridge applies InputPathsMap and InputTemplate;
+//     <aws.events.rule-name> is the route's name. A digest's event is
+//     transformed too ($.detail.findings[0] is its first finding).
+//   - With a Go template (message.template, or template), the template
+//     executes on render.Data: .Finding, .View, .Digest, .Kind, .Route,
+//     .Destination, .Language and .Event, the event above decoded. A
+//     digest is rendered only by a template that reads .Digest; for any
+//     other the body of a digest is its event.
 //
-// The content type is JSON when the body is valid JSON, else plain text.
+// The content type follows the override's format: json → JSON (the output
+// is checked to be JSON), html → HTML, text (the default, and always for
+// the top-level keys) → JSON when the output is valid JSON, else plain
+// text.
 func (r *Renderer) Render(m *notify.Message) (Body, error) {
 	event, err := r.event(m)
 	if err != nil {
 		return Body{}, err
 	}
-	switch {
-	case r.transformer != nil:
-		out, err := r.transformer.Render(event, render.Vars{RuleName: m.Route})
-		if err != nil {
-			return Body{}, fmt.Errorf("input_template: %w", err)
-		}
-		return newBody(out), nil
-	case r.template != nil:
-		out, err := r.template.Execute(r.templateData(m, event))
-		if err != nil {
-			return Body{}, err
-		}
-		return newBody(out), nil
+	if r.message == nil {
+		return Body{ContentType: ContentTypeJSON, Data: event}, nil
 	}
-	return Body{ContentType: ContentTypeJSON, Data: event}, nil
+	data := render.Data{Event: event, Kind: string(m.Kind), Route: m.Route,
+		Destination: m.Destination, Language: r.opts.Language}
+	switch {
+	case m.Digest == nil:
+		data.Finding = m.Finding
+	case !r.transformer:
+		data.Digest = digestView(m, r.opts)
+	}
+	// A transformer given a digest sees its event alone, as a single
+	// event: what EventBridge would hand it.
+	if !r.message.Applies(data) {
+		return Body{ContentType: ContentTypeJSON, Data: event}, nil
+	}
+	out, err := r.message.Render(data)
+	if err != nil {
+		return Body{}, err
+	}
+	return newBody(out, r.message.Format()), nil
 }
 
 func (r *Renderer) event(m *notify.Message) ([]byte, error) {
@@ -114,37 +108,26 @@ func (r *Renderer) event(m *notify.Message) ([]byte, error) {
 	return FindingEvent(m)
 }
 
-func (r *Renderer) templateData(m *notify.Message, event []byte) TemplateData {
-	data := TemplateData{
-		Kind: m.Kind, Route: m.Route, Destination: m.Destination, Key: m.Key,
-		Previous: m.Previous, Event: string(event),
+// digestView is the view of m's digest, counting the whole group
+// (m.Digest.Total) when the message lists only some of its findings.
+func digestView(m *notify.Message, opts render.Options) *render.DigestView {
+	dv := render.NewDigestView(m.Digest.Findings, opts)
+	if m.Digest.Total > dv.Total {
+		dv.More += m.Digest.Total - dv.Total
+		dv.Total = m.Digest.Total
+		dv.Title = render.Translate(opts.Language, render.MsgDigestTitle, dv.Total)
+		dv.MoreText = render.Translate(opts.Language, render.MsgAndMore, dv.More)
 	}
-	if m.Digest != nil {
-		d := render.NewDigestView(m.Digest.Findings, r.opts)
-		data.Digest, data.GroupKey, data.Total = &d, m.Digest.GroupKey, max(m.Digest.Total, d.Total)
-		return data
-	}
-	v := render.NewView(m.Finding, r.opts).WithEvent(viewEvent(m.Kind))
-	data.Finding = &v
-	return data
+	return &dv
 }
 
-func newBody(out []byte) Body {
-	if json.Valid(out) {
+// newBody labels an override's output with its content type.
+func newBody(out []byte, format string) Body {
+	switch {
+	case format == render.FormatHTML:
+		return Body{ContentType: ContentTypeHTML, Data: out}
+	case format == render.FormatJSON || json.Valid(out):
 		return Body{ContentType: ContentTypeJSON, Data: out}
 	}
 	return Body{ContentType: ContentTypeText, Data: out}
-}
-
-// viewEvent maps a message kind to the view's heading.
-func viewEvent(k notify.Kind) render.Event {
-	switch k {
-	case notify.KindResolved:
-		return render.EventResolved
-	case notify.KindReopened:
-		return render.EventReopened
-	case notify.KindReminder:
-		return render.EventReminder
-	}
-	return render.EventNew
 }

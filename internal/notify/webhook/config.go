@@ -34,8 +34,8 @@ const minSigningSecret = 16
 //	  input_template: '{"summary": "<Summary>"}'
 //
 // The body is the EventBridge event itself (what EventBridge API
-// destinations send) unless InputTemplate (an EventBridge input
-// transformer) or Template (a Go template) says otherwise. A Config is a
+// destinations send) unless the override (Message, or its top-level
+// shorthand InputPaths/InputTemplate/Template) says otherwise. A Config is a
 // plain value; Validate does not modify it.
 type Config struct {
 	// URL receives the requests: https, or http to localhost. It may hold
@@ -49,13 +49,20 @@ type Config struct {
 	// Auth authenticates as EventBridge connections do: an API key header,
 	// Basic or a bearer token.
 	Auth *Auth `json:"auth"`
-	// InputPaths and InputTemplate are an EventBridge input transformer
-	// (InputPathsMap and InputTemplate), applied to the event.
+	// Message replaces the body (by default the EventBridge event) with
+	// the output of a Go template or an EventBridge input transformer, in
+	// format text, json or html: a render.Override, as every destination
+	// has. See Renderer.Render.
+	Message render.Override `json:"message"`
+	// InputPaths, InputTemplate and Template are the same settings as
+	// message.input_paths, message.input_template and message.template,
+	// kept at the top level where EventBridge API destinations have their
+	// input transformer, so a target's InputPathsMap and InputTemplate paste
+	// in as they are. Format is then text (Content-Type from the output).
+	// Not together with Message.
 	InputPaths    map[string]string `json:"input_paths"`
 	InputTemplate string            `json:"input_template"`
-	// Template is a Go template (package render: sprig and hubrelay's
-	// helpers) executed on TemplateData.
-	Template string `json:"template"`
+	Template      string            `json:"template"`
 	// SigningSecret, when set, signs every request with HMAC-SHA256 (see
 	// Sign). Secret.
 	SigningSecret string `json:"signing_secret"`
@@ -109,8 +116,8 @@ var reservedHeaders = map[string]string{
 var publicHeaders = map[string]bool{"Content-Type": true, "Accept": true, "User-Agent": true}
 
 // Validate reports every problem of c, each naming its setting; it never
-// quotes a secret. It compiles the input transformer and the template to
-// report their errors, and is otherwise pure (no network). notify.Typed
+// quotes a secret. It compiles the override (message, or the top-level
+// input transformer or template) to report its errors, and is otherwise pure (no network). notify.Typed
 // calls it after decoding.
 func (c *Config) Validate() error {
 	var errs []error
@@ -141,19 +148,8 @@ func (c *Config) Validate() error {
 			add("%w", err)
 		}
 	}
-	switch {
-	case c.InputTemplate != "" && c.Template != "":
-		add("template: set either input_template (an EventBridge input transformer) or template (a Go template), not both")
-	case len(c.InputPaths) > 0 && c.InputTemplate == "":
-		add("input_paths: needs input_template")
-	case c.InputTemplate != "":
-		if _, err := render.NewTransformer(c.InputPaths, c.InputTemplate); err != nil {
-			add("input_template: %w", err)
-		}
-	case c.Template != "":
-		if _, err := render.NewTemplate("template", c.Template, render.Options{}); err != nil {
-			add("template: %w", err)
-		}
+	if err := c.checkOverride(); err != nil {
+		add("%w", err)
 	}
 	if c.SigningSecret != "" && len(c.SigningSecret) < minSigningSecret {
 		add("signing_secret: must be at least %d bytes; generate one with `openssl rand -hex 32`", minSigningSecret)
@@ -328,4 +324,41 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hasTopLevelOverride reports whether the top-level shorthand of the
+// override (template, input_paths, input_template) is used.
+func (c *Config) hasTopLevelOverride() bool {
+	return c.Template != "" || len(c.InputPaths) > 0 || c.InputTemplate != ""
+}
+
+// override returns the body override: Message, or the top-level
+// shorthand as an Override of format text.
+func (c *Config) override() render.Override {
+	if c.hasTopLevelOverride() {
+		return render.Override{Template: c.Template, InputPaths: c.InputPaths, InputTemplate: c.InputTemplate}
+	}
+	return c.Message
+}
+
+// checkOverride validates the override, naming the settings as the
+// configuration spells them: message.template, or template for the
+// top-level shorthand.
+func (c *Config) checkOverride() error {
+	if c.hasTopLevelOverride() && !c.Message.IsZero() {
+		return errors.New("message: set either message or the top-level template, input_paths and input_template (the same settings), not both")
+	}
+	err := c.override().Validate()
+	if err == nil || !c.hasTopLevelOverride() {
+		return err
+	}
+	return errors.New(topLevelFields(err.Error()))
+}
+
+// topLevelFields renames the message.* fields of an override error to the
+// top-level shorthand's: "message.template: …" → "template: …",
+// "message: template and … are both set" → "template and … are both set".
+func topLevelFields(msg string) string {
+	msg = strings.TrimPrefix(msg, "message: ")
+	return strings.ReplaceAll(msg, "message.", "")
 }

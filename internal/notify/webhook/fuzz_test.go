@@ -93,7 +93,7 @@ func checkBodies(t *testing.T, m *notify.Message, seed, tmpl *Config) {
 func checkBody(t *testing.T, m *notify.Message, seed, tmpl *Config, mode uint8) {
 	t.Helper()
 	opts := render.Options{Language: []render.Language{render.English, render.Japanese}[mode/3%2], Region: "us-east-1"}
-	def, _ := NewRenderer(&Config{}, opts)
+	def, _ := NewRenderer("webhook-test", &Config{}, opts)
 	b, err := def.Render(m)
 	if err != nil {
 		if m.Digest != nil || !strings.Contains(err.Error(), "not valid JSON") {
@@ -118,7 +118,7 @@ func checkBody(t *testing.T, m *notify.Message, seed, tmpl *Config, mode uint8) 
 			t.Fatalf("digest event is %d bytes", len(b.Data))
 		}
 	case 1:
-		sr, _ := NewRenderer(seed, opts)
+		sr, _ := NewRenderer("webhook-test", seed, opts)
 		sb, err := sr.Render(m)
 		if err != nil {
 			t.Fatalf("seed 000: %v", err)
@@ -140,7 +140,7 @@ func checkBody(t *testing.T, m *notify.Message, seed, tmpl *Config, mode uint8) 
 			t.Fatalf("summary %q, want the title %q", issue["summary"], title)
 		}
 	default:
-		tr, _ := NewRenderer(tmpl, opts)
+		tr, _ := NewRenderer("webhook-test", tmpl, opts)
 		tb, err := tr.Render(m)
 		if err != nil {
 			t.Fatalf("template: %v", err)

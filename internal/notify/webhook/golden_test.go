@@ -57,7 +57,7 @@ func indented(t *testing.T, b Body) []byte {
 
 func render1(t *testing.T, cfg *Config, lang render.Language, s sample) Body {
 	t.Helper()
-	r, err := NewRenderer(cfg, goldenOptions(lang))
+	r, err := NewRenderer("webhook-test", cfg, goldenOptions(lang))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestPlainTextBodies(t *testing.T) {
 	s := samples(t)[1]
 	for _, cfg := range []*Config{
 		{URL: "https://example.com/hook", InputPaths: map[string]string{"title": "$.detail.findings[0].Title"}, InputTemplate: "Security Hub: <title>"},
-		{URL: "https://example.com/hook", Template: `{{ with .Finding }}{{ .Severity.Name }}: {{ .Title }}{{ end }}`},
+		{URL: "https://example.com/hook", Template: `{{ with .View }}{{ .Severity.Name }}: {{ .Title }}{{ end }}`},
 	} {
 		b := render1(t, cfg, render.Japanese, s)
 		if b.ContentType != ContentTypeText || !strings.Contains(string(b.Data), "199.241.229.197 is performing SSH brute force attacks") {

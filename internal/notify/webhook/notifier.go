@@ -51,7 +51,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	if cfg.Language != "" {
 		lang = cfg.Language
 	}
-	renderer, err := NewRenderer(cfg, render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region})
+	renderer, err := NewRenderer(name, cfg, render.Options{Language: render.Language(lang), Location: env.Location, Region: env.Region})
 	if err != nil {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
