@@ -6,6 +6,7 @@ package destinations
 import (
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/backlog"
+	"github.com/hubrelay/hubrelay/internal/notify/email"
 	"github.com/hubrelay/hubrelay/internal/notify/file"
 	"github.com/hubrelay/hubrelay/internal/notify/github"
 	"github.com/hubrelay/hubrelay/internal/notify/jira"
@@ -23,6 +24,7 @@ import (
 func Registry() *notify.Registry {
 	r := notify.NewRegistry()
 	r.Register("backlog", notify.Typed(backlog.New))
+	r.Register("email", notify.Typed(email.New))
 	r.Register("file", notify.Typed(file.New))
 	r.Register("github", notify.Typed(github.New))
 	r.Register("jira", notify.Typed(jira.New))

@@ -118,11 +118,13 @@ func NewComposer(name string, cfg *Config, opts render.Options) (*Composer, erro
 // of package render; a digest gets the digest ones: counts by severity,
 // the most severe findings, "and N more" (counting Digest.Total beyond the
 // findings included) and a console link to the set. A `message:`
-// override replaces the body where it applies (see Config.Message). When m.Previous holds
-// an earlier mail's receipt, the mail joins its thread (In-Reply-To,
-// References) and a single finding's subject becomes "Re: " and the
-// subject of a new-finding mail, so that every mail client threads it;
-// the body's first line still says resolved, reopened or reminder.
+// override replaces the body where it applies (see Config.Message).
+//
+// When m.Previous holds an earlier mail's receipt, the mail joins its
+// thread (In-Reply-To, References) and a single finding's subject becomes
+// "Re: " and the subject of a new-finding mail, so that every mail client
+// threads it; the body's first line still says resolved, reopened or
+// reminder.
 func (c *Composer) Compose(m *notify.Message, at time.Time) (*Mail, error) {
 	if m == nil || (m.Finding == nil) == (m.Digest == nil) {
 		return nil, fmt.Errorf("email: compose: the message needs exactly one of finding and digest")

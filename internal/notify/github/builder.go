@@ -89,6 +89,7 @@ type Builder struct {
 	body    *render.Template
 	comment *render.Template
 	digest  *render.Template
+	message *render.Renderer // the `message:` override; nil when unset
 }
 
 // NewBuilder checks cfg and compiles its templates for opts (language, time
@@ -124,6 +125,9 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 	}
 	if b.comment, err = render.NewTemplate("comment_template", commentText, opts); err != nil {
 		return nil, fmt.Errorf("github: comment_template: %w", err)
+	}
+	if b.message, err = cfg.Message.Compile(overrideName, opts); err != nil {
+		return nil, fmt.Errorf("github: %w", err)
 	}
 	digestText, err := builtin("digest.md.tmpl")
 	if err != nil {
@@ -255,6 +259,10 @@ func (b *Builder) create(m *notify.Message) (Request, error) {
 		}
 		severity = m.Finding.Severity.Label
 	}
+	extraLabels, err := b.applyOverride(m, &title, &body)
+	if err != nil {
+		return Request{}, err
+	}
 	title = oneLine(title)
 	if m.Kind == notify.KindTest {
 		title = "[hubrelay test] " + title
@@ -272,7 +280,7 @@ func (b *Builder) create(m *notify.Message) (Request, error) {
 		Title: gh.Ptr(fit(title, MaxTitle, b.opts.Language)),
 		Body:  gh.Ptr(body),
 	}
-	if labels := b.cfg.issueLabels(severity); len(labels) > 0 {
+	if labels := mergeLabels(b.cfg.issueLabels(severity), extraLabels); len(labels) > 0 {
 		issue.Labels = &labels
 	}
 	if assignees := b.cfg.assignees(); len(assignees) > 0 {

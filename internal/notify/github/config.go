@@ -84,6 +84,10 @@ type Config struct {
 	// Language of the built-in text: "ja" or "en" (default: the
 	// configuration's language).
 	Language string `json:"language"`
+	// Message replaces the new issue's body (format text) or its title,
+	// body and labels (format json, {title, body, labels}) with a Go
+	// template or an EventBridge input transformer. Optional.
+	Message render.Override `json:"message"`
 }
 
 // defaultSeverityLabels maps severity labels to the automatic issue label.
@@ -119,6 +123,11 @@ func (c *Config) Validate() error {
 		if _, err := render.NewTemplate(t.field, t.text, render.Options{}); err != nil {
 			add(fmt.Errorf("%s: %w", t.field, err))
 		}
+	}
+	if err := c.Message.Validate(); err != nil {
+		add(err) // names message.…
+	} else {
+		add(c.checkMessageSetting())
 	}
 	return errors.Join(errs...)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/notifytest"
+	"github.com/hubrelay/hubrelay/internal/render"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -19,7 +20,7 @@ func TestConfigValidate(t *testing.T) {
 		{"loopback http", Config{URL: "http://127.0.0.1:8080/hook"}, nil},
 		{"everything", Config{
 			URL: hook, Method: "PUT", Headers: map[string]string{"X-Team": "sec", "Content-Type": "application/cloudevents+json"},
-			Auth: &Auth{APIKey: &APIKey{Name: "x-api-key", Value: "k"}}, Template: `{"t": {{ jsonString .Key }}}`,
+			Auth: &Auth{APIKey: &APIKey{Name: "x-api-key", Value: "k"}}, Template: `{"t": {{ jsonString .Route }}}`,
 			SigningSecret: strings.Repeat("s", 32), Timeout: "30s", Language: "ja",
 		}, nil},
 		{"transformer", Config{URL: hook, InputPaths: map[string]string{"t": "$.detail.findings[0].Title"}, InputTemplate: `{"t": "<t>"}`}, nil},
@@ -44,11 +45,17 @@ func TestConfigValidate(t *testing.T) {
 		{"api key value", Config{URL: hook, Auth: &Auth{APIKey: &APIKey{Name: "X-Key", Value: "SECRET VALUE"}}}, []string{"auth.api_key.value: contains white space"}},
 		{"basic user colon", Config{URL: hook, Auth: &Auth{Basic: &Basic{Username: "a:b"}}}, []string{"auth.basic.username:", "RFC 7617"}},
 		{"basic no user", Config{URL: hook, Auth: &Auth{Basic: &Basic{Password: "SECRETPASSWORD"}}}, []string{"auth.basic.username: is required"}},
-		{"both templates", Config{URL: hook, InputTemplate: "x", Template: "y"}, []string{"template: set either input_template"}},
-		{"paths without template", Config{URL: hook, InputPaths: map[string]string{"a": "$.id"}}, []string{"input_paths: needs input_template"}},
-		{"bad input path", Config{URL: hook, InputPaths: map[string]string{"a": "$..id"}, InputTemplate: "<a>"}, []string{"input_template: InputPathsMap:"}},
+		{"both templates", Config{URL: hook, InputTemplate: "x", Template: "y"}, []string{"template and input_paths/input_template are both set"}},
+		{"paths without template", Config{URL: hook, InputPaths: map[string]string{"a": "$.id"}}, []string{"input_template: is required with input_paths"}},
+		{"bad input path", Config{URL: hook, InputPaths: map[string]string{"a": "$..id"}, InputTemplate: "<a>"}, []string{"input_paths: \"a\": path \"$..id\""}},
 		{"undefined placeholder", Config{URL: hook, InputTemplate: `{"a": "<nope>"}`}, []string{"input_template:", "<nope> is not defined"}},
-		{"bad go template", Config{URL: hook, Template: "{{ .Finding.Title "}, []string{"template: render: template"}},
+		{"bad go template", Config{URL: hook, Template: "{{ .Finding.Title "}, []string{"template: line 1: unclosed action"}},
+		{"message and top-level keys", Config{URL: hook, Template: "x", Message: render.Override{Template: "y"}}, []string{"message: set either message or the top-level template"}},
+		{"message template", Config{URL: hook, Message: render.Override{Template: "{{ .View.Title ", Format: "json"}}, []string{"message.template: line 1: unclosed action"}},
+		{"message format", Config{URL: hook, Message: render.Override{Template: "x", Format: "xml"}}, []string{`message.format: "xml" is not one of`}},
+		{"message html transformer", Config{URL: hook, Message: render.Override{InputTemplate: "<aws.events.rule-name>", Format: "html"}}, []string{"message.format: html is for template only"}},
+		{"message json transformer not json", Config{URL: hook, Message: render.Override{InputTemplate: "rule <aws.events.rule-name>", Format: "json"}}, []string{"message.format: json, but message.input_template is not a JSON template"}},
+		{"message paths without template", Config{URL: hook, Message: render.Override{InputPaths: map[string]string{"a": "$.id"}}}, []string{"message.input_template: is required with message.input_paths"}},
 		{"short signing secret", Config{URL: hook, SigningSecret: "SECRETSHORT"}, []string{"signing_secret: must be at least 16 bytes"}},
 		{"timeout", Config{URL: hook, Timeout: "10"}, []string{"timeout: \"10\": not a duration"}},
 		{"timeout range", Config{URL: hook, Timeout: "1h"}, []string{"timeout: \"1h\": must be more than 0 and at most 5m0s"}},

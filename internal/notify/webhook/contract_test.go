@@ -217,9 +217,8 @@ func TestNoSecretLeak(t *testing.T) {
 func TestNotifyFailuresBeforeSending(t *testing.T) {
 	srv := notifytest.NewServer(t)
 	env, _ := notifytest.NewEnv(t)
-	broken := newTestNotifier(t, Config{URL: srv.URL + "/?token=" + testQueryToken, Template: `{{ .Finding.Title }}`}, env)
-	digest := samples(t)[9].m
-	_, err := broken.Notify(context.Background(), digest) // .Finding is nil for a digest
+	broken := newTestNotifier(t, Config{URL: srv.URL + "/?token=" + testQueryToken, Template: `{{ .View.Nope }}`}, env)
+	_, err := broken.Notify(context.Background(), samples(t)[0].m) // View has no field Nope
 	notifytest.CheckError(t, err, false, 0)
 	if !strings.HasPrefix(err.Error(), "webhook: build body:") || strings.Contains(err.Error(), testQueryToken) {
 		t.Errorf("error %q", err)
@@ -252,7 +251,7 @@ func TestRedactedURL(t *testing.T) {
 
 func TestLanguageSetting(t *testing.T) {
 	env, _ := notifytest.NewEnv(t) // the program's language is en
-	n := newTestNotifier(t, Config{URL: "https://example.com/hook", Language: "ja", Template: `{{ .Finding.Heading }}`}, env)
+	n := newTestNotifier(t, Config{URL: "https://example.com/hook", Language: "ja", Template: `{{ .View.Heading }}`}, env)
 	b, err := n.renderer.Render(samples(t)[0].m)
 	if err != nil || string(b.Data) != render.Translate(render.Japanese, render.MsgHeadingNew) {
 		t.Errorf("body %q, %v", b.Data, err)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/hubrelay/hubrelay/internal/notify/notifytest"
 	"github.com/hubrelay/hubrelay/internal/render"
@@ -161,17 +164,17 @@ func TestPlainTextBodies(t *testing.T) {
 	}
 }
 
-// TestREADMETemplate runs the chat template of README.md.
+// TestREADMETemplate runs the chat template of README.md's example, as
+// the configuration file would hold it.
 func TestREADMETemplate(t *testing.T) {
-	const tmpl = `{{- with .Finding -}}
-{"text": {{ jsonString (printf "%s %s: %s" .Severity.Emoji .Heading .Title) }},
- "link": {{ jsonString .ConsoleURL }}}
-{{- else -}}
-{"text": {{ jsonString (printf "%s\n%s" (t "digest_title" .Total) .Digest.Summary) }}}
-{{- end -}}`
+	cfg := readmeDestination(t, "chat")
+	cfg.URL = "https://example.com/h"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	s := samples(t)
-	single := render1(t, &Config{URL: "https://example.com/h", Template: tmpl}, render.English, s[1])
-	digest := render1(t, &Config{URL: "https://example.com/h", Template: tmpl}, render.Japanese, s[9])
+	single := render1(t, cfg, render.English, s[1])
+	digest := render1(t, cfg, render.Japanese, s[9])
 	for _, b := range []Body{single, digest} {
 		if b.ContentType != ContentTypeJSON {
 			t.Errorf("not JSON: %s", b.Data)
@@ -181,4 +184,37 @@ func TestREADMETemplate(t *testing.T) {
 		!strings.Contains(string(digest.Data), `Security Hub ダイジェスト: 9 件の検出結果\n重大: 1 件`) {
 		t.Errorf("bodies:\n%s\n%s", single.Data, digest.Data)
 	}
+}
+
+// readmeDestination decodes destination name of README.md's first YAML
+// example strictly into a Config.
+func readmeDestination(t *testing.T, name string) *Config {
+	t.Helper()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(readme)
+	if block == nil {
+		t.Fatal("README.md has no YAML example")
+	}
+	var doc struct {
+		Destinations map[string]struct {
+			Webhook any `yaml:"webhook"`
+		} `yaml:"destinations"`
+	}
+	if err := yaml.Unmarshal(block[1], &doc); err != nil {
+		t.Fatalf("README.md example: %v", err)
+	}
+	text, err := json.Marshal(doc.Destinations[name].Webhook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	var cfg Config
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatalf("README.md example %s: %v", name, err)
+	}
+	return &cfg
 }
