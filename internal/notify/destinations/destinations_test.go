@@ -14,7 +14,7 @@ import (
 
 func TestRegistryTypes(t *testing.T) {
 	types := destinations.Registry().Types()
-	for _, want := range []string{"file", "stdout"} {
+	for _, want := range []string{"backlog", "email", "file", "github", "jira", "pagerduty", "slack", "sns", "stdout", "teams", "webhook"} {
 		if !slices.Contains(types, want) {
 			t.Errorf("Types() = %v lacks %q", types, want)
 		}
