@@ -39,11 +39,13 @@ func FuzzParse(f *testing.F) {
 		"destinations:\n  b:\n    <<: {stdout: {}}\n",
 		"store: ${env:HR_FUZZ}\nlanguage: ${env:HR_FUZZ}\n",
 		"routes:\n  - name: r\n    filters: {SeverityLabel: [{Value: HIGH, Comparison: EQUALS}]}\n    to: [d]\n    group: {by: [Region], wait: 1d, max: 3}\n",
+		"destinations:\n  s: {slack: {token: [t], chanel: c, timeout: {x: 1}, retries: 99999999999999999999}}\n  n: {nested: {inner: {widht: x}}}\n",
+		"routes:\n  - name: r\n    pattern: '{\"a\": [1], \"a\": {\"\": [2], \"\": [3]}}'\n    to: [d]\n",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := Parse("fuzz.yaml", data, WithDestinationTypes(stdoutTypes))
+		cfg, err := Parse("fuzz.yaml", data, WithDestinationTypes(slackAndStdout))
 		if err == nil {
 			if cfg == nil {
 				t.Fatal("no config and no error")

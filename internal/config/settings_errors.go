@@ -40,6 +40,11 @@ func (s *Settings) settingsErrorMessage(err error, v any) (msg string, ok bool) 
 			return "", false
 		}
 		key := ue.Token.Value
+		if quoted, found := strings.CutPrefix(ue.Message, "unknown field "); found {
+			if k, err := strconv.Unquote(quoted); err == nil {
+				key = k
+			}
+		}
 		return s.path + parent + ": unknown key " + strconv.Quote(key) + suggest(key, settingNames(reflect.TypeOf(v), parent)), true
 	}
 	return "", false

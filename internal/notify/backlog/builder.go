@@ -126,6 +126,11 @@ var issueKeyPattern = regexp.MustCompile(`^(?:[A-Z][A-Z0-9_]*-[0-9]+|[0-9]+)$`)
 //     with a comment;
 //   - Previous otherwise (a reminder, a repeated digest): Add Comment.
 //
+// A `message:` override (Config.Message), where it applies, writes the
+// description of a new issue and the comments (format text), or the Add
+// Issue form, the configuration filling what it omits (format json; see
+// createIssueFromJSON).
+//
 // Errors are permanent: a message Backlog could never accept.
 func (b *Builder) Build(m *notify.Message) (Request, error) {
 	if err := m.Validate(); err != nil {

@@ -170,6 +170,10 @@ func BuildRequest(m *notify.Message, cfg *Config, opts render.Options) (Request,
 //     same group): comment on it;
 //   - KindTest always opens an issue, its title prefixed "[hubrelay test]".
 //
+// A `message:` override (Config.Message), where it applies, writes a new
+// issue's body (format text) or its title, body and extra labels (format
+// json); comments keep their templates (see applyOverride).
+//
 // An invalid message, or a Previous whose ID is not an issue number, is an
 // error: GitHub could never accept it.
 func (b *Builder) Build(m *notify.Message) (Request, error) {

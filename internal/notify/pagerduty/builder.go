@@ -33,6 +33,7 @@ type Builder struct {
 	cfg     Config
 	opts    render.Options
 	summary *render.Template
+	message *render.Renderer // the `message:` override; nil when unset
 }
 
 // NewBuilder checks cfg and compiles its summary template for opts
@@ -55,6 +56,9 @@ func NewBuilder(cfg *Config, opts render.Options) (*Builder, error) {
 	var err error
 	if b.summary, err = render.LoadTemplate(render.KindIssueTitle, cfg.SummaryTemplate, opts); err != nil {
 		return nil, fmt.Errorf("pagerduty: summary_template: %w", err)
+	}
+	if b.message, err = cfg.Message.Compile(overrideName, opts); err != nil {
+		return nil, fmt.Errorf("pagerduty: %w", err)
 	}
 	return b, nil
 }
@@ -82,6 +86,10 @@ func BuildEvent(m *notify.Message, cfg *Config, opts render.Options) (Event, err
 //     event used) is kept instead;
 //   - KindTest triggers its own alert, DedupKey of "hubrelay-test:<delivery
 //     key>", its summary prefixed "[hubrelay test]".
+//
+// A `message:` override (Config.Message), where it applies, then writes a
+// trigger event's summary, custom details or whole payload (see
+// applyOverride).
 func (b *Builder) Build(m *notify.Message) (Event, error) {
 	if err := m.Validate(); err != nil {
 		return Event{}, err
@@ -91,10 +99,16 @@ func (b *Builder) Build(m *notify.Message) (Event, error) {
 		ev.EventAction = ActionResolve
 		return ev, nil
 	}
+	var err error
 	if m.Digest != nil {
-		return b.digestEvent(m, ev), nil
+		ev = b.digestEvent(m, ev)
+	} else if ev, err = b.findingEvent(m, ev); err != nil {
+		return Event{}, err
 	}
-	return b.findingEvent(m, ev)
+	if err := b.applyOverride(m, &ev); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
 }
 
 // dedupKeyOf is the dedup_key of m's alert.

@@ -81,6 +81,10 @@ type Config struct {
 	// Language of the built-in text: "ja" or "en" (default: the
 	// configuration's language).
 	Language string `json:"language"`
+	// Message replaces the alert's summary (format text), or adds to its
+	// custom_details or replaces its whole payload (format json), with a
+	// Go template or an EventBridge input transformer. Optional.
+	Message render.Override `json:"message"`
 }
 
 // defaultSeverities maps Security Hub severity labels to PagerDuty
@@ -116,6 +120,11 @@ func (c *Config) Validate() error {
 		if _, err := render.NewTemplate("summary_template", c.SummaryTemplate, render.Options{}); err != nil {
 			add(fmt.Errorf("summary_template: %w", err))
 		}
+	}
+	if err := c.Message.Validate(); err != nil {
+		add(err) // names message.…
+	} else {
+		add(c.checkMessageSetting())
 	}
 	return errors.Join(errs...)
 }

@@ -253,3 +253,40 @@ func TestOverrideHostileText(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyWithOverride: the Notifier posts the override's message, and
+// an override that fails for a finding is a permanent error that sends
+// nothing.
+func TestNotifyWithOverride(t *testing.T) {
+	srv := notifytest.NewServerFunc(t, slackAPI())
+	env, _ := notifytest.NewEnv(t)
+	n := botNotifier(t, srv.URL, env, `, "message": {"format": "json", "template": "{\"text\": {{ .View.Title | slackEscape | jsonString }}, \"fail\": {{ if eq .Kind \"reminder\" }}{{ .Nope }}{{ else }}0{{ end }}}"}`)
+	m := single(notify.KindNew, fixtureGuardDuty, "account-a-guardduty", nil)(t)
+	_, err := notifyOnce(t, n, m)
+	if err == nil || !strings.Contains(err.Error(), `unknown field "fail"`) {
+		t.Fatalf("Notify = %v, want the unknown key refused", err)
+	}
+	if retry, _ := notify.ShouldRetry(err); retry {
+		t.Error("an override error must be permanent")
+	}
+	if len(srv.Requests()) != 0 {
+		t.Errorf("%d requests sent for a message that failed to render", len(srv.Requests()))
+	}
+
+	n = botNotifier(t, srv.URL, env, `, "message": {"template": "*{{ slackEscape .View.Title }}*"}`)
+	if _, err := notifyOnce(t, n, m); err != nil {
+		t.Fatal(err)
+	}
+	var body Payload
+	var raw struct {
+		Blocks []map[string]any `json:"blocks"`
+	}
+	post := srv.Requests()[0].Body
+	if err := json.Unmarshal(post, &raw); err != nil {
+		t.Fatal(err)
+	}
+	_ = json.Unmarshal(post, &struct{ Text *string }{&body.Text})
+	if want := "*" + m.Finding.Title + "*"; body.Text != want || len(raw.Blocks) != 1 {
+		t.Errorf("posted text %q and %d blocks, want %q in one section", body.Text, len(raw.Blocks), want)
+	}
+}

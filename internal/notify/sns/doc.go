@@ -12,6 +12,9 @@
 // attributes (severity, account, product, kind) for filter policies; FIFO
 // topics get a MessageGroupId (account or finding) and a
 // MessageDeduplicationId derived from the delivery's idempotency key.
+// Config.Message, the render.Override every destination has, replaces the
+// message with a Go template's or an EventBridge input transformer's
+// output (format text or json; see override.go).
 //
 // Build is the pure payload builder, tested against golden files; the
 // Notifier sends what it builds and classifies failures for the queue

@@ -88,7 +88,7 @@ func checkOverrideFormat(o render.Override, format Format) error {
 	return nil
 }
 
-// cardVersionPattern is an Adaptive Card schema version: "1.0" … "1.6".
+// cardVersionPattern is an Adaptive Card schema version: "1.0" … "1.9".
 var cardVersionPattern = regexp.MustCompile(`^1\.[0-9]$`)
 
 // cardOverride checks out as an Adaptive Card and wraps it in the message

@@ -2,10 +2,13 @@
 // as one POST (or PUT, PATCH) to a URL, the way an EventBridge API
 // destination does, so receivers built for EventBridge keep working.
 //
-// The body is the EventBridge event itself by default; an EventBridge
+// The body is the EventBridge event itself by default; Config.Message, the
+// render.Override every destination has, shapes it instead: an EventBridge
 // input transformer (input_paths and input_template, exactly as
 // EventBridge defines them; seed 000's Backlog template works unchanged)
-// or a Go template can shape it instead. Requests carry the delivery's
+// or a Go template, in format text, json or html. The top-level keys
+// template, input_paths and input_template are the same settings, kept
+// where an EventBridge API destination target has them. Requests carry the delivery's
 // Idempotency-Key, optional custom headers, API-key, Basic or bearer
 // authorization as EventBridge connections do, and an optional
 // HMAC-SHA256 signature (Sign, Verify) over the timestamp and body.
