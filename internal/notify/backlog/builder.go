@@ -275,7 +275,7 @@ func (b *Builder) issueText(m *notify.Message) (summary, description, severity s
 	if m.Kind == notify.KindTest {
 		summary = "[hubrelay test] " + summary
 	}
-	return fit(summary, MaxSummary, lang), fit(description, MaxDescription, lang), severity, nil
+	return render.FitUTF16(summary, MaxSummary, lang), render.FitUTF16(description, MaxDescription, lang), severity, nil
 }
 
 // commentText is the comment for a message about an existing issue.
@@ -300,7 +300,7 @@ func (b *Builder) commentText(m *notify.Message) (string, error) {
 	default:
 		text = builtinComment(b.view(m), b.mk)
 	}
-	return fit(text, MaxComment, b.language()), nil
+	return render.FitUTF16(text, MaxComment, b.language()), nil
 }
 
 // view is the display-ready finding of a single-finding message, with the

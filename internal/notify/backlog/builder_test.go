@@ -39,7 +39,7 @@ func TestBuildSummaryLimit(t *testing.T) {
 			f := fixture(t, fxEC28).Finding
 			f.Title = tt.title
 			summary := build(t, testConfig("https://example.backlog.jp"), newMessage(f)).Form.Get("summary")
-			if n := utf16Len(summary); n > MaxSummary || n == 0 {
+			if n := render.UTF16Len(summary); n > MaxSummary || n == 0 {
 				t.Errorf("summary is %d UTF-16 units, want 1..%d: %q", n, MaxSummary, summary)
 			}
 			if strings.ContainsAny(summary, "\r\n") {
@@ -48,7 +48,7 @@ func TestBuildSummaryLimit(t *testing.T) {
 			if !utf8.ValidString(summary) {
 				t.Errorf("summary is not valid UTF-8: %q", summary)
 			}
-			if utf16Len(tt.title) > MaxSummary && !strings.HasSuffix(summary, "(truncated)") {
+			if render.UTF16Len(tt.title) > MaxSummary && !strings.HasSuffix(summary, "(truncated)") {
 				t.Errorf("a cut summary does not say so: %q", summary)
 			}
 		})
@@ -64,7 +64,7 @@ func TestBuildHugeDescription(t *testing.T) {
 			cfg := testConfig("https://example.backlog.jp")
 			cfg.TextFormat = string(format)
 			description := build(t, cfg, newMessage(f)).Form.Get("description")
-			if n := utf16Len(description); n > MaxDescription {
+			if n := render.UTF16Len(description); n > MaxDescription {
 				t.Errorf("description is %d UTF-16 units, want at most %d", n, MaxDescription)
 			}
 			for _, want := range []string{f.ID, "(truncated)", "https://docs.aws.amazon.com/console/securityhub/EC2.8/remediation"} {
@@ -79,7 +79,7 @@ func TestBuildHugeDescription(t *testing.T) {
 	cfg := testConfig("https://example.backlog.jp")
 	cfg.CommentTemplate = "{{ .Description }}{{ .Description }}{{ .Description }}"
 	content := build(t, cfg, m).Form.Get("content")
-	if n := utf16Len(content); n > MaxComment || !strings.HasSuffix(content, "(truncated)") {
+	if n := render.UTF16Len(content); n > MaxComment || !strings.HasSuffix(content, "(truncated)") {
 		t.Errorf("comment is %d UTF-16 units (limit %d) and ends %q", n, MaxComment, content[max(0, len(content)-20):])
 	}
 }

@@ -119,8 +119,8 @@ func checkPayload(t *testing.T, req Request, format TextFormat) {
 			if !utf8.ValidString(v) {
 				t.Errorf("%s is not valid UTF-8", key)
 			}
-			if limit, ok := limits[key]; ok && utf16Len(v) > limit {
-				t.Errorf("%s is %d UTF-16 units, over Backlog's %d", key, utf16Len(v), limit)
+			if limit, ok := limits[key]; ok && render.UTF16Len(v) > limit {
+				t.Errorf("%s is %d UTF-16 units, over Backlog's %d", key, render.UTF16Len(v), limit)
 			}
 			if decoded.Get(key) == "" && v != "" {
 				t.Errorf("%s lost in encoding", key)

@@ -2,7 +2,6 @@ package backlog
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hubrelay/hubrelay/internal/render"
 )
@@ -30,52 +29,11 @@ const (
 	maxDigestLine = 500    // one finding's line in a digest
 )
 
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// fit returns s cut so that its UTF-16 length is at most max, never
-// splitting a character, with render's visible "(truncated)" marker in lang
-// when anything was cut. Text that fits is returned unchanged.
-func fit(s string, max int, lang render.Language) string {
-	if len(s) <= max || utf16Len(s) <= max {
-		return s
-	}
-	runes := max
-	for runes > 0 {
-		t := render.Truncate(s, runes, lang)
-		excess := utf16Len(t) - max
-		if excess <= 0 {
-			return t
-		}
-		runes -= excess
-	}
-	return ""
-}
-
-// clip shortens one field to at most max characters (runes) with the
-// truncation marker.
-func clip(s string, max int, lang render.Language) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return render.Truncate(s, max, lang)
-}
-
 // clipView caps every field of v that a finding controls, so the texts built
 // from it stay readable and within Backlog's limits.
 func clipView(v render.View) render.View {
 	lang := v.Language
-	line := func(s string) string { return clip(s, maxLineField, lang) }
+	line := func(s string) string { return render.Clip(s, maxLineField, lang) }
 	v.Title = line(v.Title)
 	v.ID = line(v.ID)
 	v.AccountID = line(v.AccountID)
@@ -113,8 +71,8 @@ func clipView(v render.View) render.View {
 	if len(v.RemediationURL) > maxLinkURL {
 		v.RemediationURL = ""
 	}
-	v.Description = clip(v.Description, maxTextField, lang)
-	v.RemediationText = clip(v.RemediationText, maxTextField, lang)
+	v.Description = render.Clip(v.Description, maxTextField, lang)
+	v.RemediationText = render.Clip(v.RemediationText, maxTextField, lang)
 	return v
 }
 

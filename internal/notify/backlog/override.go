@@ -163,9 +163,9 @@ func (b *Builder) createIssueFromJSON(m *notify.Message, out []byte, builtin Req
 	} else if m.Kind == notify.KindTest {
 		summary = "[hubrelay test] " + summary
 	}
-	form.Set("summary", fit(summary, MaxSummary, lang))
+	form.Set("summary", render.FitUTF16(summary, MaxSummary, lang))
 	if d := form.Get("description"); d != "" {
-		form.Set("description", fit(render.RepairUTF8(d), MaxDescription, lang))
+		form.Set("description", render.FitUTF16(render.RepairUTF8(d), MaxDescription, lang))
 	}
 	return Request{Action: ActionCreateIssue, Method: http.MethodPost, Path: "/api/v2/issues", Form: form}, nil
 }

@@ -40,10 +40,10 @@ func FuzzIssueOverride(f *testing.F) {
 				t.Fatalf("%s = %q", k, req.Form.Get(k))
 			}
 		}
-		if n := utf16Len(req.Form.Get("summary")); n == 0 || n > MaxSummary {
+		if n := render.UTF16Len(req.Form.Get("summary")); n == 0 || n > MaxSummary {
 			t.Fatalf("summary of %d units", n)
 		}
-		if n := utf16Len(req.Form.Get("description")); n > MaxDescription {
+		if n := render.UTF16Len(req.Form.Get("description")); n > MaxDescription {
 			t.Fatalf("description of %d units", n)
 		}
 	})

@@ -256,10 +256,10 @@ func TestOverrideHostileText(t *testing.T) {
 			if req.Form.Get("projectId") != "12345" {
 				t.Errorf("finding text changed projectId to %q", req.Form.Get("projectId"))
 			}
-			if n := utf16Len(req.Form.Get("summary")); n == 0 || n > MaxSummary {
+			if n := render.UTF16Len(req.Form.Get("summary")); n == 0 || n > MaxSummary {
 				t.Errorf("summary of %d units", n)
 			}
-			if n := utf16Len(req.Form.Get("description")); n > MaxDescription {
+			if n := render.UTF16Len(req.Form.Get("description")); n > MaxDescription {
 				t.Errorf("description of %d units", n)
 			}
 		}

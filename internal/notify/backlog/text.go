@@ -162,7 +162,7 @@ func digestText(d render.DigestView, omitted int, mk markup) string {
 		if len(where) > 0 {
 			text += " (" + strings.Join(where, " / ") + ")"
 		}
-		entry := mk.text(clip(text, maxDigestLine, d.Language))
+		entry := mk.text(render.Clip(text, maxDigestLine, d.Language))
 		if l := mk.link("Security Hub", v.ConsoleURL); l != "" {
 			entry += " " + l
 		}

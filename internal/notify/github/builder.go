@@ -274,14 +274,14 @@ func (b *Builder) create(m *notify.Message) (Request, error) {
 	marker := Marker(m.Key)
 	room := MaxBody
 	if marker != "" {
-		room -= utf16Len(marker) + 2
+		room -= render.UTF16Len(marker) + 2
 	}
-	body = fit(defuseReferences(body), room, b.opts.Language)
+	body = render.FitUTF16(defuseReferences(body), room, b.opts.Language)
 	if marker != "" {
 		body = strings.TrimRight(body, "\n") + "\n\n" + marker
 	}
 	issue := &gh.IssueRequest{
-		Title: gh.Ptr(fit(title, MaxTitle, b.opts.Language)),
+		Title: gh.Ptr(render.FitUTF16(title, MaxTitle, b.opts.Language)),
 		Body:  gh.Ptr(body),
 	}
 	if labels := mergeLabels(b.cfg.issueLabels(severity), extraLabels); len(labels) > 0 {
@@ -305,7 +305,7 @@ func (b *Builder) commentText(m *notify.Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fit(defuseReferences(text), MaxBody, b.opts.Language), nil
+	return render.FitUTF16(defuseReferences(text), MaxBody, b.opts.Language), nil
 }
 
 // view is the display-ready view of a single-finding message.

@@ -41,9 +41,9 @@ func (b *Builder) digestData(m *notify.Message) digestData {
 	}
 	data := digestData{
 		DigestView: d,
-		GroupKey:   clip(m.Digest.GroupKey, maxLineField, lang),
+		GroupKey:   render.Clip(m.Digest.GroupKey, maxLineField, lang),
 		GroupLabel: phraseGroup.in(lang),
-		Route:      clip(m.Route, maxLineField, lang),
+		Route:      render.Clip(m.Route, maxLineField, lang),
 		RouteLabel: phraseRoute.in(lang),
 	}
 	if total > included {

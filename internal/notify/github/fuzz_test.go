@@ -93,8 +93,8 @@ func checkRequest(t *testing.T, req Request) {
 		if strings.TrimSpace(title) == "" || strings.ContainsAny(title, "\r\n") {
 			t.Errorf("title %q must be one non-empty line", title)
 		}
-		if utf16Len(title) > MaxTitle || !utf8.ValidString(title) {
-			t.Errorf("title is %d UTF-16 units (max %d) or invalid UTF-8", utf16Len(title), MaxTitle)
+		if render.UTF16Len(title) > MaxTitle || !utf8.ValidString(title) {
+			t.Errorf("title is %d UTF-16 units (max %d) or invalid UTF-8", render.UTF16Len(title), MaxTitle)
 		}
 		texts = append(texts, body)
 		js, err := json.Marshal(req.Issue)
@@ -114,7 +114,7 @@ func checkRequest(t *testing.T, req Request) {
 		if !utf8.ValidString(text) {
 			t.Error("text is not valid UTF-8")
 		}
-		if n := utf16Len(text); n > MaxBody {
+		if n := render.UTF16Len(text); n > MaxBody {
 			t.Errorf("text is %d UTF-16 units, over GitHub's %d", n, MaxBody)
 		}
 		if foreign := foreignMarkup(text); len(foreign) > 0 {

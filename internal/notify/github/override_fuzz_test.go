@@ -33,8 +33,8 @@ func FuzzIssueOverride(f *testing.F) {
 			return
 		}
 		title, body := req.Issue.GetTitle(), req.Issue.GetBody()
-		if title == "" || utf16Len(title) > MaxTitle || utf16Len(body) > MaxBody || len(req.Issue.GetLabels()) > maxLabels {
-			t.Fatalf("title %d, body %d units, %d labels", utf16Len(title), utf16Len(body), len(req.Issue.GetLabels()))
+		if title == "" || render.UTF16Len(title) > MaxTitle || render.UTF16Len(body) > MaxBody || len(req.Issue.GetLabels()) > maxLabels {
+			t.Fatalf("title %d, body %d units, %d labels", render.UTF16Len(title), render.UTF16Len(body), len(req.Issue.GetLabels()))
 		}
 		if req.Marker != "" && body[len(body)-len(req.Marker):] != req.Marker {
 			t.Fatal("the delivery marker is not last")

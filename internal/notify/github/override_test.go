@@ -159,8 +159,8 @@ func TestOverrideHostileText(t *testing.T) {
 				t.Fatalf("%.30q: %v", s, err)
 			}
 			body, title := req.Issue.GetBody(), req.Issue.GetTitle()
-			if utf16Len(body) > MaxBody || utf16Len(title) > MaxTitle || title == "" {
-				t.Errorf("title of %d and body of %d units", utf16Len(title), utf16Len(body))
+			if render.UTF16Len(body) > MaxBody || render.UTF16Len(title) > MaxTitle || title == "" {
+				t.Errorf("title of %d and body of %d units", render.UTF16Len(title), render.UTF16Len(body))
 			}
 			if !strings.HasSuffix(body, req.Marker) {
 				t.Error("the delivery marker is not last")

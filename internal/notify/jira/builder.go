@@ -241,7 +241,7 @@ func (b *Builder) findingText(v render.View) (encoded, error) {
 			return nil
 		}
 		// The template's own text counts too: cut it with the caps.
-		return templateBlocks(clip(string(out), 3*c.text, b.opts.Language))
+		return templateBlocks(render.Clip(string(out), 3*c.text, b.opts.Language))
 	}, fallback)
 	if execErr != nil {
 		return encoded{}, fmt.Errorf("description: %w", execErr)

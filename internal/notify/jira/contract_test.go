@@ -13,6 +13,7 @@ import (
 
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/notifytest"
+	"github.com/hubrelay/hubrelay/internal/render"
 )
 
 // The contract below is the Jira REST API as Atlassian documents it:
@@ -166,7 +167,7 @@ func checkIssueBody(t *testing.T, body map[string]any, version int) map[string]a
 		t.Errorf("fields.issuetype = %v, want a name or an id", fields["issuetype"])
 	}
 	summary, _ := fields["summary"].(string)
-	if summary == "" || strings.ContainsAny(summary, "\r\n") || utf16Len(summary) > MaxSummary {
+	if summary == "" || strings.ContainsAny(summary, "\r\n") || render.UTF16Len(summary) > MaxSummary {
 		t.Errorf("fields.summary %q must be one line of 1 to %d characters", summary, MaxSummary)
 	}
 	checkRichText(t, "fields.description", fields["description"], version)

@@ -49,24 +49,13 @@ func (c caps) half() caps {
 	return caps{text: c.text / 2, line: max(c.line/2, minLineCap)}
 }
 
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
 // fit returns s cut so that its UTF-16 length is at most max, never
 // splitting a character, with render's visible "(truncated)" marker in lang
-// when anything was cut. Text that fits is returned unchanged.
+// when anything was cut. Text that fits is returned unchanged. Unlike
+// render.FitUTF16 it searches for the longest cut, which keeps more text
+// when characters outside the BMP are cut off.
 func fit(s string, max int, lang render.Language) string {
-	if len(s) <= max || utf16Len(s) <= max {
+	if len(s) <= max || render.UTF16Len(s) <= max {
 		return s
 	}
 	// The longest cut (in runes) whose UTF-16 length fits: a cut to n runes
@@ -74,7 +63,7 @@ func fit(s string, max int, lang render.Language) string {
 	lo, hi := 0, utf8.RuneCountInString(s)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if utf16Len(render.Truncate(s, mid, lang)) <= max {
+		if render.UTF16Len(render.Truncate(s, mid, lang)) <= max {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -83,27 +72,15 @@ func fit(s string, max int, lang render.Language) string {
 	return render.Truncate(s, lo, lang)
 }
 
-// clip shortens one field to at most n characters (runes) with the
-// truncation marker; n <= 0 empties it.
-func clip(s string, n int, lang render.Language) string {
-	if n <= 0 {
-		return ""
-	}
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return render.Truncate(s, n, lang)
-}
-
 // clipView caps every field of v that a finding controls.
 func clipView(v render.View, c caps) render.View {
 	lang := v.Language
-	line := func(s string) string { return clip(s, c.line, lang) }
+	line := func(s string) string { return render.Clip(s, c.line, lang) }
 	v.Title = line(v.Title)
 	// The finding ID is how a person finds the finding (and duplicates of
 	// the issue): it keeps its own, fixed cap. ASFF IDs hold at most 512
 	// characters.
-	v.ID = clip(v.ID, maxIDField, lang)
+	v.ID = render.Clip(v.ID, maxIDField, lang)
 	v.AccountID = line(v.AccountID)
 	v.Region = line(v.Region)
 	v.ProductName = line(v.ProductName)
@@ -138,8 +115,8 @@ func clipView(v render.View, c caps) render.View {
 	if safeLink(v.RemediationURL) == "" {
 		v.RemediationURL = ""
 	}
-	v.Description = clip(v.Description, c.text, lang)
-	v.RemediationText = clip(v.RemediationText, c.text, lang)
+	v.Description = render.Clip(v.Description, c.text, lang)
+	v.RemediationText = render.Clip(v.RemediationText, c.text, lang)
 	return v
 }
 
@@ -164,7 +141,7 @@ func (e encoded) body() any {
 func encode(blocks []block, version int) (encoded, int) {
 	if version == 2 {
 		w := toWiki(blocks)
-		return encoded{wiki: w}, utf16Len(w)
+		return encoded{wiki: w}, render.UTF16Len(w)
 	}
 	doc := toADF(blocks)
 	data, err := json.Marshal(doc)
@@ -172,7 +149,7 @@ func encode(blocks []block, version int) (encoded, int) {
 		// A document of strings, numbers and slices always marshals.
 		return encoded{adf: doc}, MaxText + 1
 	}
-	return encoded{adf: doc}, utf16Len(string(data))
+	return encoded{adf: doc}, render.UTF16Len(string(data))
 }
 
 // fitBlocks builds a text with build, halving the caps until its encoding

@@ -46,6 +46,6 @@ func (b *Builder) overrideText(data render.Data, fallback func() []block) (encod
 	}
 	text := string(out)
 	return fitBlocks(b.version, func(c caps) []block {
-		return templateBlocks(clip(text, 3*c.text, b.opts.Language))
+		return templateBlocks(render.Clip(text, 3*c.text, b.opts.Language))
 	}, fallback), nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/hubrelay/hubrelay/internal/render"
 )
 
 // checkRequestPayload asserts what every built request must be, whatever
@@ -20,7 +22,7 @@ func checkRequestPayload(t testing.TB, req Request) {
 		return
 	case ActionCreateIssue:
 		f := req.Issue.Fields
-		if f.Summary == "" || strings.ContainsAny(f.Summary, "\r\n") || utf16Len(f.Summary) > MaxSummary || !utf8.ValidString(f.Summary) {
+		if f.Summary == "" || strings.ContainsAny(f.Summary, "\r\n") || render.UTF16Len(f.Summary) > MaxSummary || !utf8.ValidString(f.Summary) {
 			t.Errorf("summary %q must be one non-empty line of at most %d characters", f.Summary, MaxSummary)
 		}
 		for _, l := range f.Labels {
@@ -40,8 +42,8 @@ func checkRequestPayload(t testing.TB, req Request) {
 			if req.APIVersion != 2 {
 				t.Errorf("v%d text is wiki markup", req.APIVersion)
 			}
-			if utf16Len(v) > MaxText || !utf8.ValidString(v) {
-				t.Errorf("wiki text is %d UTF-16 units (max %d) or not UTF-8", utf16Len(v), MaxText)
+			if render.UTF16Len(v) > MaxText || !utf8.ValidString(v) {
+				t.Errorf("wiki text is %d UTF-16 units (max %d) or not UTF-8", render.UTF16Len(v), MaxText)
 			}
 			checkWiki(t, v)
 		case *Node:
@@ -52,8 +54,8 @@ func checkRequestPayload(t testing.TB, req Request) {
 			if err != nil {
 				t.Fatalf("ADF does not marshal: %v", err)
 			}
-			if utf16Len(string(data)) > MaxText {
-				t.Errorf("ADF document is %d UTF-16 units of JSON, over %d", utf16Len(string(data)), MaxText)
+			if render.UTF16Len(string(data)) > MaxText {
+				t.Errorf("ADF document is %d UTF-16 units of JSON, over %d", render.UTF16Len(string(data)), MaxText)
 			}
 			doc := decodeJSON(t, v)
 			for _, e := range checkADF(doc) {

@@ -116,7 +116,7 @@ func templateBlocks(out string) []block {
 // minimalBlocks is the smallest text about a finding, used when nothing else
 // fits Jira's limit: its title and the console link.
 func minimalBlocks(v render.View, lang render.Language) []block {
-	title := clip(v.Title, 200, lang)
+	title := render.Clip(v.Title, 200, lang)
 	if title == "" {
 		title = v.Heading
 	}
@@ -174,7 +174,7 @@ func digestBlocks(d render.DigestView, omitted int, c caps) []block {
 		if len(where) > 0 {
 			text += " (" + strings.Join(where, " / ") + ")"
 		}
-		item := []span{plain(clip(text, c.line, d.Language))}
+		item := []span{plain(render.Clip(text, c.line, d.Language))}
 		if v.ConsoleURL != "" {
 			item = append(item, plain(" — "), link("Security Hub", v.ConsoleURL))
 		}

@@ -156,8 +156,8 @@ func TestSummaryLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := req.Issue.Fields.Summary
-		if utf16Len(s) > MaxSummary || !strings.HasSuffix(s, "…（省略されました）") || strings.ContainsRune(s, '\ufffd') {
-			t.Errorf("summary of %d UTF-16 units: %q", utf16Len(s), s)
+		if render.UTF16Len(s) > MaxSummary || !strings.HasSuffix(s, "…（省略されました）") || strings.ContainsRune(s, '\ufffd') {
+			t.Errorf("summary of %d UTF-16 units: %q", render.UTF16Len(s), s)
 		}
 	}
 	test := sampleNamed(t, "test")
@@ -261,8 +261,8 @@ func TestFit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := fit(tt.in, tt.max, render.English)
-		if got != tt.want || utf16Len(got) > tt.max {
-			t.Errorf("fit(%q, %d) = %q (%d units), want %q", tt.in, tt.max, got, utf16Len(got), tt.want)
+		if got != tt.want || render.UTF16Len(got) > tt.max {
+			t.Errorf("fit(%q, %d) = %q (%d units), want %q", tt.in, tt.max, got, render.UTF16Len(got), tt.want)
 		}
 	}
 }

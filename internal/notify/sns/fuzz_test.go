@@ -91,7 +91,7 @@ func rawTooBig(m *notify.Message) bool {
 	if m.Digest != nil {
 		one.Digest, one.Finding = nil, m.Digest.Findings[0]
 	}
-	event, err := FindingEvent(&one)
+	event, err := notify.FindingEvent(&one)
 	return err == nil && len(event)+attributesSize(Attributes(m)) > MaxMessageBytes-1024
 }
 

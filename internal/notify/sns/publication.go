@@ -29,8 +29,8 @@ func (p Publication) Size() int { return len(p.Message) + attributesSize(p.Attri
 // (notify.Message.Validate) and cfg valid (Config.Validate).
 //
 // The message is, by format: the Chatbot custom notification
-// (NewChatbotNotification); the EventBridge event itself (FindingEvent,
-// DigestEvent), without a subject, as an EventBridge rule would have
+// (NewChatbotNotification); the EventBridge event itself (notify.FindingEvent,
+// notify.DigestEvent), without a subject, as an EventBridge rule would have
 // published it; or the Document. Every message is valid JSON within
 // MaxMessageBytes together with its attributes: long texts are cut and a
 // digest event carries the findings that fit. Build fails only when a raw
@@ -67,9 +67,9 @@ func Build(m *notify.Message, cfg *Config, opts render.Options, msg *render.Rend
 	case FormatRaw:
 		var event []byte
 		if m.Digest != nil {
-			event, err = DigestEvent(m, opts, room)
+			event, err = notify.DigestEvent(m, opts, room)
 		} else {
-			event, err = FindingEvent(m)
+			event, err = notify.FindingEvent(m)
 		}
 		if err != nil {
 			return Publication{}, err

@@ -149,8 +149,8 @@ func TestDigestEventKeepsWhatFits(t *testing.T) {
 	var ev struct {
 		Resources []string `json:"resources"`
 		Detail    struct {
-			Findings []json.RawMessage `json:"findings"`
-			Digest   DigestSummary     `json:"hubrelayDigest"`
+			Findings []json.RawMessage    `json:"findings"`
+			Digest   notify.DigestSummary `json:"hubrelayDigest"`
 		} `json:"detail"`
 	}
 	if err := json.Unmarshal([]byte(p.Message), &ev); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hubrelay/hubrelay/internal/finding"
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/render"
 )
@@ -103,4 +104,17 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// severityCounts counts findings per severity label.
+func severityCounts(fs []*finding.Finding) map[string]int {
+	counts := map[string]int{}
+	for _, f := range fs {
+		label := render.SingleLine(f.Severity.Label)
+		if label == "" {
+			label = "UNKNOWN"
+		}
+		counts[label]++
+	}
+	return counts
 }

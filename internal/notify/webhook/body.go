@@ -56,7 +56,7 @@ func NewRenderer(name string, cfg *Config, opts render.Options) (*Renderer, erro
 // Render builds the body of m. Pure: the same message gives the same body.
 //
 //   - By default the body is the EventBridge event itself, as an API
-//     destination sends it: FindingEvent for one finding, DigestEvent
+//     destination sends it: notify.FindingEvent for one finding, notify.DigestEvent
 //     (the findings in one event's detail.findings) for a digest.
 //   - With an input transformer (message.input_paths/input_template, or
 //     the same keys at the top level), that event goes through it exactly
@@ -103,9 +103,9 @@ func (r *Renderer) Render(m *notify.Message) (Body, error) {
 
 func (r *Renderer) event(m *notify.Message) ([]byte, error) {
 	if m.Digest != nil {
-		return DigestEvent(m, r.opts, MaxDigestEventBytes)
+		return notify.DigestEvent(m, r.opts, MaxDigestEventBytes)
 	}
-	return FindingEvent(m)
+	return notify.FindingEvent(m)
 }
 
 // digestView is the view of m's digest, counting the whole group

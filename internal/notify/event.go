@@ -1,22 +1,29 @@
-package sns
+package notify
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/hubrelay/hubrelay/internal/finding"
-	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/render"
 )
 
+// The event builders below serve the destinations that send what
+// EventBridge would have sent (package sns in its raw format, package
+// webhook as an API destination body).
+
 // FindingEvent returns the EventBridge event of a single-finding message as
-// an EventBridge rule delivers it to a target: m.Event as received, or,
+// an EventBridge rule delivers it to a target (an SNS topic, or the body of
+// an API destination request): m.Event as received, or,
 // when the finding did not arrive in an event, the envelope Security Hub
 // would have sent (finding.Wrap). The JSON is compacted, as EventBridge
-// sends it, and any invalid UTF-8 is replaced. Pure.
-func FindingEvent(m *notify.Message) ([]byte, error) {
+// sends it, and any invalid UTF-8 is replaced. Called by notifiers while
+// building a delivery; pure, so safe for concurrent use.
+func FindingEvent(m *Message) ([]byte, error) {
 	if m.Finding == nil {
 		return nil, errors.New("event: the message holds no single finding")
 	}
@@ -59,6 +66,7 @@ type digestDetail struct {
 
 // DigestSummary describes a digest inside its event (detail.hubrelayDigest),
 // for consumers that want the counts without reading every finding.
+// DigestEvent writes it; consumers (and tests) decode it. A plain value.
 type DigestSummary struct {
 	GroupKey string `json:"groupKey"`
 	// Total is how many findings the group held; Included how many the
@@ -78,8 +86,9 @@ type DigestSummary struct {
 // finding (finding.Wrap) with the resources of all, the latest time, an id
 // derived from m.Key, and detail.hubrelayDigest summarizing the group.
 // Findings that would take the event over limit bytes are left out from
-// the end; at least one is kept. Pure.
-func DigestEvent(m *notify.Message, opts render.Options, limit int) ([]byte, error) {
+// the end; at least one is kept. Called by notifiers while building a
+// delivery; pure, so safe for concurrent use.
+func DigestEvent(m *Message, opts render.Options, limit int) ([]byte, error) {
 	d := m.Digest
 	if d == nil || len(d.Findings) == 0 {
 		return nil, errors.New("event: the message holds no digest")
@@ -119,7 +128,7 @@ func DigestEvent(m *notify.Message, opts render.Options, limit int) ([]byte, err
 			GroupKey: d.GroupKey, Total: max(d.Total, len(d.Findings)), Included: n,
 			Counts: severityCounts(d.Findings[:n]), ConsoleURL: view.ConsoleURL,
 		}
-		return marshal(ev)
+		return marshalEvent(ev)
 	}
 	n := fittingCount(heads, raws, limit)
 	for ; ; n-- {
@@ -160,6 +169,12 @@ func severityCounts(fs []*finding.Finding) map[string]int {
 	return counts
 }
 
+// hash32 is the first 32 hex digits of the SHA-256 of s.
+func hash32(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+
 // uuidFromKey formats 32 hex digits derived from key as a UUID, for event
 // ids that stay the same on every retry of a delivery.
 func uuidFromKey(key string) string {
@@ -179,9 +194,9 @@ func compactJSON(data []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// marshal encodes v as compact JSON without escaping "<", ">" and "&",
+// marshalEvent encodes v as compact JSON without escaping "<", ">" and "&",
 // so text reads as written.
-func marshal(v any) ([]byte, error) {
+func marshalEvent(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
