@@ -250,8 +250,8 @@ func TestValidateJSON(t *testing.T) {
 	}
 }
 
-func TestDemo(t *testing.T) {
-	code, out, stderr := runCLI(t, "", "demo", "-o", "json", "--at", "2026-11-22")
+func TestDemoDryRun(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "demo", "--dry-run", "-o", "json", "--at", "2026-11-22")
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr %s", code, stderr)
 	}
@@ -273,8 +273,8 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-func TestDemoTable(t *testing.T) {
-	code, out, stderr := runCLI(t, "", "demo", "--at", "2026-11-22")
+func TestDemoDryRunTable(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "demo", "--dry-run", "--at", "2026-11-22")
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr %s", code, stderr)
 	}

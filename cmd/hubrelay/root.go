@@ -80,6 +80,9 @@ func newRootCommand(s streams) *cobra.Command {
 		newValidateCommand(s),
 		newDemoCommand(s),
 		newSendTestCommand(s),
+		newServeCommand(s),
+		newRouteCommand(s),
+		newDeliveriesCommand(s),
 	)
 	return root
 }

@@ -23,8 +23,11 @@ type Config struct {
 	// Location is the time zone dates are read and shown in.
 	Location *time.Location
 
-	Sources      Sources
-	SecurityHub  SecurityHub
+	Sources     Sources
+	SecurityHub SecurityHub
+	// Delivery is how the queue delivers and retries; defaults when the
+	// file has no delivery: key.
+	Delivery     Delivery
 	Destinations []*Destination
 	Routes       []*Route
 	Suppressions []*Suppression
@@ -41,7 +44,11 @@ func (c *Config) Warnings() []string {
 }
 
 // Secrets returns every value a ${env:...} or ${file:...} reference resolved
-// to, so that loggers and notifiers can scrub them from what they print.
+// to, followed by the values of the secret keys this package reads itself
+// (sources.http api_key, basic_auth.password and bearer_token), however they
+// are written, so that loggers and notifiers can scrub them from what they
+// print. Destination packages add their own secret settings to the
+// redaction they use. Each value appears once.
 func (c *Config) Secrets() []string {
 	return slices.Clone(c.secrets)
 }
@@ -62,11 +69,11 @@ const (
 	DefaultLanguage = "en"
 )
 
-var topLevelKeys = []string{"store", "language", "timezone", "sources", "securityhub", "destinations", "routes", "suppress"}
+var topLevelKeys = []string{"store", "language", "timezone", "sources", "securityhub", "delivery", "destinations", "routes", "suppress"}
 
 // decodeConfig reads the document body (nil for an empty file).
 func (l *loader) decodeConfig(root ast.Node) *Config {
-	cfg := &Config{File: l.file, Store: DefaultStore, Language: DefaultLanguage}
+	cfg := &Config{File: l.file, Store: DefaultStore, Language: DefaultLanguage, Delivery: DefaultDelivery()}
 	o, ok := l.object(root, "", topLevelKeys...)
 	if !ok {
 		return cfg
@@ -89,8 +96,9 @@ func (l *loader) decodeConfig(root ast.Node) *Config {
 	l.decodeTimezone(cfg, o)
 	cfg.Sources = l.decodeSources(o.value("sources"))
 	cfg.SecurityHub = l.decodeSecurityHub(o.value("securityhub"))
+	cfg.Delivery = l.decodeDelivery(o.key("delivery"), o.value("delivery"))
 	var declared []string
-	cfg.Destinations, declared = l.decodeDestinations(o.value("destinations"))
+	cfg.Destinations, declared = l.decodeDestinations(o.value("destinations"), cfg.Delivery.Retry)
 	cfg.Routes = l.decodeRoutes(o.value("routes"), declared)
 	cfg.Suppressions = l.decodeSuppressions(o.value("suppress"), cfg.Location)
 	l.checkUse(cfg, o)

@@ -27,6 +27,10 @@ func TestLoadExample(t *testing.T) {
 		{"http path", cfg.Sources.HTTP.Path, "/events"},
 		{"http listen default", cfg.Sources.HTTP.Listen, ":8080"},
 		{"http api key", cfg.Sources.HTTP.APIKey, "ingest-key-value"},
+		{"http api key header default", cfg.Sources.HTTP.APIKeyHeader, "x-api-key"},
+		{"delivery defaults", cfg.Delivery, DefaultDelivery()},
+		{"destination retry defaults", cfg.Destinations[0].Retry, DefaultRetry()},
+		{"destination rate default", cfg.Destinations[0].Rate == nil, true},
 		{"region", cfg.SecurityHub.Region, "ap-northeast-1"},
 		{"mark notified", cfg.SecurityHub.MarkNotified, true},
 		{"destination count", len(cfg.Destinations), 2},
@@ -61,6 +65,7 @@ func TestLoadExample(t *testing.T) {
 func TestLoadFull(t *testing.T) {
 	t.Setenv("HUBRELAY_TEST_INGEST_KEY", "ingest-secret-1")
 	t.Setenv("HUBRELAY_TEST_MAIL_TAG", "alerts")
+	t.Setenv("HUBRELAY_TEST_BASIC_PASSWORD", "basic-secret-2")
 	var seen []string
 	check := func(typ string, s *Settings) error {
 		seen = append(seen, typ)
@@ -97,6 +102,20 @@ func TestLoadFull(t *testing.T) {
 		{"listen", cfg.Sources.HTTP.Listen, "127.0.0.1:9000"},
 		{"path", cfg.Sources.HTTP.Path, "/hooks/securityhub"},
 		{"api key from env", cfg.Sources.HTTP.APIKey, "ingest-secret-1"},
+		{"api key header", cfg.Sources.HTTP.APIKeyHeader, "X-Hubrelay-Key"},
+		{"basic auth", cfg.Sources.HTTP.BasicUser + ":" + cfg.Sources.HTTP.BasicPassword, "eventbridge:basic-secret-2"},
+		{"no bearer token", cfg.Sources.HTTP.BearerToken, ""},
+		{"delivery workers", cfg.Delivery.Workers, 8},
+		{"delivery lease", cfg.Delivery.Lease, 30 * time.Second},
+		{"delivery poll", cfg.Delivery.Poll, time.Second},
+		{"delivery retry", cfg.Delivery.Retry, Retry{MaxAttempts: 50, MaxAge: 48 * time.Hour, MinBackoff: 2 * time.Second, MaxBackoff: 10 * time.Minute}},
+		{"delivery pos", cfg.Delivery.Pos.String(), "testdata/full.yaml:18:1"},
+		{"inherited retry", cfg.Destination("console").Retry, cfg.Delivery.Retry},
+		{"destination retry over delivery.retry", cfg.Destination("backlog-a").Retry, Retry{MaxAttempts: 20, MaxAge: 48 * time.Hour, MinBackoff: 2 * time.Second, MaxBackoff: 10 * time.Minute}},
+		{"no rate", cfg.Destination("console").Rate == nil, true},
+		{"rate", *cfg.Destination("backlog-a").Rate, Rate{Interval: time.Second, Concurrency: 1, Pos: Position{File: "testdata/full.yaml", Line: 33, Column: 5}}},
+		{"send resolved", cfg.Routes[1].SendResolved, true},
+		{"send resolved default", cfg.Routes[0].SendResolved, false},
 		{"region", cfg.SecurityHub.Region, "eu-central-1"},
 		{"embedded env reference", email.To, "ops+alerts@example.com"},
 		{"escaped reference", email.Subject, "price: ${PRICE}"},
@@ -109,7 +128,7 @@ func TestLoadFull(t *testing.T) {
 		{"suppression without until", cfg.Suppressions[0].Until.IsZero(), true},
 		{"suppression reason", cfg.Suppressions[0].Reason, "sandbox account, ticket SEC-12"},
 		{"until is end of day in the time zone", cfg.Suppressions[1].Until, time.Date(2030, 6, 30, 23, 59, 59, 999999999, berlin)},
-		{"secrets", cfg.Secrets(), []string{"ingest-secret-1", "file-secret-value", "alerts"}},
+		{"secrets", cfg.Secrets(), []string{"ingest-secret-1", "basic-secret-2", "file-secret-value", "alerts"}},
 		{"warnings", cfg.Warnings(), []string(nil)},
 	}
 	for _, c := range checks {

@@ -11,21 +11,31 @@ import (
 // Destination is one named place findings are sent to, written as
 //
 //	destinations:
-//	  NAME: {TYPE: {settings}}
+//	  NAME: {TYPE: {settings}, retry: {...}, rate: {...}}
 //
-// with exactly one TYPE key. The destination's package decodes Settings.
+// with exactly one TYPE key; retry: and rate: are optional and are not part
+// of Settings. The destination's package decodes Settings.
 type Destination struct {
 	Name     string
 	Type     string
 	Settings *Settings
+	// Retry is the destination's effective retry limits: its retry: keys
+	// over delivery.retry over the defaults.
+	Retry Retry
+	// Rate is the destination's rate: limit; nil means the destination
+	// type's own default, which the queue knows.
+	Rate *Rate
 	// Pos is where the destination's name is written.
 	Pos Position
 }
 
+// destinationOptions are the keys written beside a destination's type key.
+var destinationOptions = []string{"retry", "rate"}
+
 // decodeDestinations returns the valid destinations and the names of all
 // destinations written (valid or not), so that routes naming a broken
 // destination are not also reported.
-func (l *loader) decodeDestinations(n ast.Node) ([]*Destination, []string) {
+func (l *loader) decodeDestinations(n ast.Node, retry Retry) ([]*Destination, []string) {
 	if isNull(n) {
 		return nil, nil
 	}
@@ -48,33 +58,49 @@ func (l *loader) decodeDestinations(n ast.Node) ([]*Destination, []string) {
 		if !validName(name) {
 			l.errorf(pair.Key, "destinations: name %q: %s", name, nameRule)
 		}
-		if d := l.decodeDestination(name, pair, path); d != nil {
+		if d := l.decodeDestination(name, pair, path, retry); d != nil {
 			out = append(out, d)
 		}
 	}
 	return out, declared
 }
 
-func (l *loader) decodeDestination(name string, pair *ast.MappingValueNode, path string) *Destination {
+func (l *loader) decodeDestination(name string, pair *ast.MappingValueNode, path string, retry Retry) *Destination {
 	if isNull(pair.Value) {
 		l.errorf(pair.Key, "%s: missing its type, as in %s: {stdout: {}}", path, name)
 		return nil
 	}
-	typePairs, ok := mappingPairs(pair.Value)
+	pairs, ok := mappingPairs(pair.Value)
 	if !ok {
 		l.errorf(pair.Value, "%s: want a mapping with one type key, as in {slack: {...}}, got %s", path, kindOf(pair.Value))
 		return nil
 	}
-	switch len(typePairs) {
-	case 0:
+	var typePairs []*ast.MappingValueNode
+	options := map[string]*ast.MappingValueNode{}
+	for _, p := range pairs {
+		key, ok := keyText(p.Key)
+		if ok && contains(destinationOptions, key) {
+			if options[key] == nil { // a duplicate is reported by prepare
+				options[key] = p
+			}
+			continue
+		}
+		typePairs = append(typePairs, p)
+	}
+	d := &Destination{Name: name, Retry: retry, Pos: l.pos(pair.Key)}
+	valid := l.decodeDestinationOptions(d, options, path)
+	switch {
+	case len(typePairs) == 0 && len(options) > 0:
+		l.errorf(pair.Key, "%s: no destination type: retry and rate go beside one type key, as in %s: {stdout: {}, retry: {max_attempts: 10}}", path, name)
+		return nil
+	case len(typePairs) == 0:
 		l.errorf(pair.Value, "%s: missing its type, as in %s: {stdout: {}}", path, name)
 		return nil
-	case 1:
-	default:
+	case len(typePairs) > 1:
 		first, _ := keyText(typePairs[0].Key)
 		for _, extra := range typePairs[1:] {
 			typ, _ := keyText(extra.Key)
-			l.errorf(extra.Key, "%s: has a second type key %q after %q; a destination has exactly one type (define another destination)", path, typ, first)
+			l.errorf(extra.Key, "%s: has a second type key %q after %q; a destination has exactly one type (define another destination)%s", path, typ, first, suggest(typ, destinationOptions))
 		}
 		return nil
 	}
@@ -95,13 +121,33 @@ func (l *loader) decodeDestination(name string, pair *ast.MappingValueNode, path
 		file:    l.file,
 		secrets: l.secrets,
 	}
-	d := &Destination{Name: name, Type: typ, Settings: settings, Pos: l.pos(pair.Key)}
+	d.Type, d.Settings = typ, settings
 	if check := l.opts.checkDestination; check != nil {
 		if err := check(typ, settings); err != nil {
 			l.destinationErrors(err, settings)
 		}
 	}
+	if !valid {
+		return nil
+	}
 	return d
+}
+
+// decodeDestinationOptions reads the retry: and rate: keys written beside a
+// destination's type into d. It reports false when either has a problem.
+func (l *loader) decodeDestinationOptions(d *Destination, options map[string]*ast.MappingValueNode, path string) bool {
+	valid := true
+	if p := options["retry"]; p != nil && !isNull(p.Value) {
+		r, ok := l.decodeRetry(p.Value, path+".retry", d.Retry, inheritedFromDeliveryMsg)
+		d.Retry = r
+		valid = valid && ok
+	}
+	if p := options["rate"]; p != nil && !isNull(p.Value) {
+		r, ok := l.decodeRate(p.Key, p.Value, path+".rate")
+		d.Rate = r
+		valid = valid && ok
+	}
+	return valid
 }
 
 func validType(s string) bool {

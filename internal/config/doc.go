@@ -47,6 +47,42 @@
 // YAML anchors and aliases are allowed; merge keys (<<) and multi-document
 // files are not. Duplicate YAML keys are errors.
 //
+// # Delivery, retries and rates
+//
+// The optional top-level delivery: mapping sets how the queue works:
+//
+//	delivery:
+//	  workers: 4        # deliveries one process runs at once, 1..256
+//	  lease: 2m         # how long a claimed delivery is held; at least 1s
+//	  poll: 200ms       # how often an idle worker looks for due work; at least 10ms
+//	  retry:            # the retry limits of every destination
+//	    max_attempts: 200   # 1..10000, the first attempt included
+//	    max_age: 24h        # a delivery older than this is dead
+//	    min_backoff: 1s     # min_backoff <= max_backoff
+//	    max_backoff: 5m
+//
+// The values shown are the defaults. Beside its type key a destination may
+// set retry: (the same keys; those it leaves out come from delivery.retry)
+// and rate: {interval: 1s, concurrency: 1}. A rate: mapping replaces the
+// destination type's own default rate (which the queue knows) as a whole: a
+// key left out is 0, meaning no spacing (interval) or no limit on deliveries
+// in flight (concurrency); rate: with no value keeps the type's default.
+// retry and rate are therefore not destination type names.
+//
+// A route's send_resolved: true tells its destinations when a finding they
+// were told of is resolved (a Slack thread reply, a ticket closed, a
+// PagerDuty resolve); it is false by default.
+//
+// # The HTTP source
+//
+// sources.http takes listen (":8080"), path ("/events") and up to three
+// credentials, any one of which a request may present: api_key in the
+// api_key_header header ("x-api-key"), basic_auth: {username, password} (both
+// required), and bearer_token. With no credential at all, Load warns.
+// The values of api_key, basic_auth.password and bearer_token are secrets
+// however they are written: (*Config).Secrets includes them and errors never
+// show them.
+//
 // The package imports pattern to compile and check patterns while loading; it
 // knows nothing of destinations: the caller checks destination types and their
 // settings with WithDestinationTypes.

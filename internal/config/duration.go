@@ -50,3 +50,16 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	return total + d, nil
 }
+
+// formatDuration writes d as Go does without zero trailing units: 5m rather
+// than 5m0s, 24h rather than 24h0m0s.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if t, ok := strings.CutSuffix(s, "m0s"); ok {
+		s = t + "m"
+	}
+	if t, ok := strings.CutSuffix(s, "h0m"); ok {
+		s = t + "h"
+	}
+	return s
+}

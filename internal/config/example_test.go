@@ -82,3 +82,38 @@ destinations:
 	// hubrelay.yaml:3:18: destinations.chat.slack: unknown key "chanel" (did you mean "channel"?)
 	// hubrelay.yaml:4:10: destinations.mail.email: unknown destination type "email"
 }
+
+func ExampleDestination() {
+	cfg, err := config.Parse("hubrelay.yaml", []byte(`
+delivery:
+  retry: {max_attempts: 50, max_backoff: 10m}
+destinations:
+  backlog-a:
+    backlog: {space: https://example.backlog.jp}
+    retry: {max_age: 2d}
+    rate: {interval: 1s, concurrency: 1}
+  chat:
+    slack: {channel: alerts}
+routes:
+  - name: all
+    pattern: {source: [aws.securityhub]}
+    to: [backlog-a, chat]
+    send_resolved: true
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range cfg.Destinations {
+		fmt.Printf("%s: %d attempts within %v, backoff %v to %v", d.Name, d.Retry.MaxAttempts, d.Retry.MaxAge, d.Retry.MinBackoff, d.Retry.MaxBackoff)
+		if d.Rate != nil {
+			fmt.Printf("; one start every %v, %d at a time", d.Rate.Interval, d.Rate.Concurrency)
+		}
+		fmt.Println()
+	}
+	fmt.Println("send resolved:", cfg.Routes[0].SendResolved)
+	// Output:
+	// backlog-a: 50 attempts within 48h0m0s, backoff 1s to 10m0s; one start every 1s, 1 at a time
+	// chat: 50 attempts within 24h0m0s, backoff 1s to 10m0s
+	// send resolved: true
+}

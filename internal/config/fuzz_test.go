@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,13 @@ func FuzzParse(f *testing.F) {
 		"routes:\n  - name: r\n    filters: {SeverityLabel: [{Value: HIGH, Comparison: EQUALS}]}\n    to: [d]\n    group: {by: [Region], wait: 1d, max: 3}\n",
 		"destinations:\n  s: {slack: {token: [t], chanel: c, timeout: {x: 1}, retries: 99999999999999999999}}\n  n: {nested: {inner: {widht: x}}}\n",
 		"routes:\n  - name: r\n    pattern: '{\"a\": [1], \"a\": {\"\": [2], \"\": [3]}}'\n    to: [d]\n",
+		"delivery: {workers: 8, lease: 1s, poll: 10ms, retry: {max_attempts: 3, max_age: 1h, min_backoff: 1s, max_backoff: 5m}}\n",
+		"delivery:\n  retry: {min_backoff: 1m, max_backoff: 30s}\ndestinations:\n  a: {stdout: {}, retry: {max_backoff: 10ms}}\n",
+		"destinations:\n  b:\n    slack: {token: t, channel: c}\n    retry: {max_attempts: 10000}\n    rate: {interval: 1s, concurrency: 1}\n" +
+			"routes:\n  - {name: r, pattern: {source: [x]}, to: [b], send_resolved: true, repeat_interval: 1d}\n",
+		"destinations:\n  a: {retry: {}, rate: {}}\n  b: {rate: {concurrency: -1}, stdout: {}, email: {}}\n  c: {retyr: {}, stdout: }\n",
+		"sources:\n  http: {api_key: ${env:HR_FUZZ}, api_key_header: X-Key, basic_auth: {username: u, password: ${env:HR_FUZZ}}}\n",
+		"sources:\n  http: {bearer_token: \"${env:HR_FUZZ} x\", api_key_header: Authorization, basic_auth: {username: \"a:b\"}}\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -53,6 +61,13 @@ func FuzzParse(f *testing.F) {
 			for _, w := range cfg.Warnings() {
 				if strings.Contains(w, secret) {
 					t.Fatalf("secret in warning %q", w)
+				}
+			}
+			if h := cfg.Sources.HTTP; h != nil {
+				for _, v := range []string{h.APIKey, h.BasicPassword, h.BearerToken} {
+					if v != "" && !slices.Contains(cfg.Secrets(), v) {
+						t.Fatalf("credential %q of sources.http is not among Secrets()", v)
+					}
 				}
 			}
 			return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -41,21 +42,25 @@ func Parse(name string, data []byte, opts ...Option) (*Config, error) {
 		return nil, l.scrubbedErrors()
 	}
 	cfg.warnings = l.warningStrings()
-	cfg.secrets = l.secrets
+	cfg.secrets = l.allSecrets()
 	return cfg, nil
 }
 
 // loader holds the state of one Parse call: the file, its source lines, the
 // problems found so far and the secrets resolved.
 type loader struct {
-	file      string
-	dir       string
-	src       *sourceText
-	opts      options
-	errs      ErrorList
-	warns     ErrorList
-	secrets   []string
-	rewritten map[*ast.StringNode]bool
+	file    string
+	dir     string
+	src     *sourceText
+	opts    options
+	errs    ErrorList
+	warns   ErrorList
+	secrets []string
+	// keySecrets holds the values of keys that are secrets whatever the
+	// form they are written in (sources.http.api_key, ...), so that a
+	// value written out in the file is treated like a resolved reference.
+	keySecrets []string
+	rewritten  map[*ast.StringNode]bool
 	// unresolved holds strings with a secret reference that failed; their
 	// problem is already reported, so they are not checked further.
 	unresolved map[*ast.StringNode]bool
@@ -165,13 +170,26 @@ func (l *loader) warnf(n ast.Node, format string, args ...any) {
 	l.warnAt(l.pos(n), format, args...)
 }
 
+// allSecrets returns the resolved references followed by the values of
+// secret keys that are not among them.
+func (l *loader) allSecrets() []string {
+	all := slices.Clone(l.secrets)
+	for _, s := range l.keySecrets {
+		addSecret(&all, s)
+	}
+	return all
+}
+
 // scrubbedErrors returns the problems in file order with every resolved
-// secret value blanked out.
+// secret value blanked out. The values of secret keys written out in the
+// file are blanked from the quoted source lines too; messages never contain
+// them.
 func (l *loader) scrubbedErrors() ErrorList {
 	errs := l.errs.sorted()
+	all := l.allSecrets()
 	for _, e := range errs {
 		e.Msg = scrub(e.Msg, l.secrets)
-		e.source = scrub(e.source, l.secrets)
+		e.source = scrub(e.source, all)
 	}
 	return errs
 }

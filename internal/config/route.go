@@ -20,6 +20,10 @@ type Route struct {
 	// RepeatInterval is how often a destination is reminded of a finding
 	// that stays active; 0 means never.
 	RepeatInterval time.Duration
+	// SendResolved tells the route's destinations when a finding they were
+	// told of is resolved (a Slack thread reply, a ticket closed, a
+	// PagerDuty resolve); false by default.
+	SendResolved bool
 	// Pos is where the route starts.
 	Pos Position
 }
@@ -49,7 +53,7 @@ const (
 	maxGroupMax          = 10000
 )
 
-var routeKeys = []string{"name", "pattern", "filters", "to", "group", "repeat_interval"}
+var routeKeys = []string{"name", "pattern", "filters", "to", "group", "repeat_interval", "send_resolved"}
 
 func (l *loader) decodeRoutes(n ast.Node, destinations []string) []*Route {
 	if isNull(n) {
@@ -139,6 +143,11 @@ func (l *loader) decodeRoute(n ast.Node, path string, defined map[string]bool, n
 		default:
 			r.RepeatInterval = d
 		}
+	}
+	if o.has("send_resolved") {
+		b, ok := l.boolValue(o.value("send_resolved"), path+".send_resolved")
+		valid = valid && ok
+		r.SendResolved = b
 	}
 	return r, valid
 }

@@ -118,16 +118,21 @@ language: ${env:HR_TEST_SECRET}
 timezone: ${env:HR_TEST_SECRET}
 securityhub: {region: "${env:HR_TEST_SECRET}"}
 sources:
-  http: {path: "${env:HR_TEST_SECRET}", listen: "${env:HR_TEST_SECRET}"}
+  http: {path: "${env:HR_TEST_SECRET}", listen: "${env:HR_TEST_SECRET}", api_key_header: "${env:HR_TEST_SECRET}",
+         basic_auth: {username: "${env:HR_TEST_SECRET}:", password: "${env:HR_TEST_SECRET}"}, bearer_token: " ${env:HR_TEST_SECRET}"}
+delivery: {workers: ${env:HR_TEST_SECRET}, lease: ${env:HR_TEST_SECRET}, retry: {max_age: ${env:HR_TEST_SECRET}}}
 destinations:
   d:
     stdout: {pretty: "${env:HR_TEST_SECRET}", token: "${env:HR_TEST_SECRET}"}
+    retry: {min_backoff: ${env:HR_TEST_SECRET}, max_attempts: ${env:HR_TEST_SECRET}}
+    rate: {interval: ${env:HR_TEST_SECRET}, concurrency: ${env:HR_TEST_SECRET}}
 routes:
   - name: ${env:HR_TEST_SECRET}
     pattern: '{"source": ["${env:HR_TEST_SECRET}"], "x": ${env:HR_TEST_SECRET}}'
     to: ["${env:HR_TEST_SECRET}"]
     repeat_interval: ${env:HR_TEST_SECRET}
     group: {by: ["${env:HR_TEST_SECRET}"], wait: "${env:HR_TEST_SECRET}"}
+    send_resolved: ${env:HR_TEST_SECRET}
 suppress:
   - name: s
     pattern: {source: [x]}
@@ -147,7 +152,7 @@ suppress:
 		t.Fatal("want errors")
 	}
 	list := err.(ErrorList)
-	if len(list) < 10 {
+	if len(list) < 20 {
 		t.Errorf("got only %d errors:\n%v", len(list), err)
 	}
 	for _, text := range []string{err.Error(), list.Detailed()} {
@@ -161,7 +166,9 @@ func TestSecretsList(t *testing.T) {
 	t.Setenv("HR_TEST_A", "aaaa")
 	t.Setenv("HR_TEST_B", "bbbb")
 	cfg := mustParse(t, "sources:\n  http:\n    api_key: ${env:HR_TEST_A}-${env:HR_TEST_B}-${env:HR_TEST_A}\n")
-	if got, want := cfg.Secrets(), []string{"aaaa", "bbbb"}; !slices.Equal(got, want) {
+	// The references' values first, then the whole api_key: it is a secret
+	// as a whole, not only its referenced parts.
+	if got, want := cfg.Secrets(), []string{"aaaa", "bbbb", "aaaa-bbbb-aaaa"}; !slices.Equal(got, want) {
 		t.Errorf("Secrets() = %q, want %q", got, want)
 	}
 	if got := cfg.Sources.HTTP.APIKey; got != "aaaa-bbbb-aaaa" {

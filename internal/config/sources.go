@@ -1,7 +1,6 @@
 package config
 
 import (
-	"net"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -11,18 +10,6 @@ import (
 // off.
 type Sources struct {
 	HTTP *HTTPSource
-}
-
-// HTTPSource receives findings over HTTP, e.g. from an EventBridge API
-// destination.
-type HTTPSource struct {
-	// Listen is the address to listen on; default ":8080".
-	Listen string
-	// Path is the URL path events are posted to; default "/events".
-	Path string
-	// APIKey, when set, must be presented by every request (a secret).
-	APIKey string
-	Pos    Position
 }
 
 // SecurityHub configures the Security Hub API hubrelay calls back.
@@ -35,49 +22,13 @@ type SecurityHub struct {
 	MarkNotified bool
 }
 
-// Defaults of the HTTP source.
-const (
-	DefaultHTTPListen = ":8080"
-	DefaultHTTPPath   = "/events"
-)
-
 func (l *loader) decodeSources(n ast.Node) Sources {
 	var src Sources
 	o, ok := l.object(n, "sources", "http")
 	if !ok || o.keys["http"] == nil {
 		return src
 	}
-	h, ok := l.object(o.value("http"), "sources.http", "listen", "path", "api_key")
-	if !ok {
-		return src
-	}
-	hs := &HTTPSource{Listen: DefaultHTTPListen, Path: DefaultHTTPPath, Pos: l.pos(o.key("http"))}
-	if h.has("listen") {
-		if s, ok := l.stringValue(h.value("listen"), "sources.http.listen"); ok {
-			if _, _, err := net.SplitHostPort(s); err != nil {
-				l.errorf(h.value("listen"), "sources.http.listen: want host:port or :port, as in :8080")
-			} else {
-				hs.Listen = s
-			}
-		}
-	}
-	if h.has("path") {
-		if s, ok := l.stringValue(h.value("path"), "sources.http.path"); ok {
-			if !strings.HasPrefix(s, "/") {
-				l.errorf(h.value("path"), "sources.http.path: must start with /")
-			} else {
-				hs.Path = s
-			}
-		}
-	}
-	if h.has("api_key") {
-		if s, ok := l.stringValue(h.value("api_key"), "sources.http.api_key"); ok {
-			hs.APIKey = s
-		}
-	} else {
-		l.warnAt(hs.Pos, "sources.http: no api_key: anyone who can reach %s can post findings", hs.Path)
-	}
-	src.HTTP = hs
+	src.HTTP = l.decodeHTTPSource(o.key("http"), o.value("http"))
 	return src
 }
 

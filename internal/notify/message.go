@@ -69,6 +69,14 @@ type Message struct {
 	// delivery to this destination, nil when there was none: Slack replies
 	// in its thread, ticket systems comment on or reopen it.
 	Previous *Receipt
+
+	// Attempt is 1 for the first attempt of a delivery; greater when the
+	// delivery was tried before (possibly by a process that died after the
+	// destination accepted it). Ticket destinations look for an existing
+	// ticket (or comment) by marker (see Marker) before creating when
+	// Attempt > 1. 0 means unknown and is treated like 1; negative values
+	// are invalid.
+	Attempt int
 }
 
 // Digest is a group of findings delivered as one message.
@@ -91,6 +99,9 @@ func (m *Message) Validate() error {
 	}
 	if !m.Kind.Valid() {
 		return fmt.Errorf("message: kind %q is not one of new, reminder, reopened, resolved, test", m.Kind)
+	}
+	if m.Attempt < 0 {
+		return fmt.Errorf("message: attempt %d is negative; it counts from 1 (0: unknown)", m.Attempt)
 	}
 	switch {
 	case m.Finding != nil && m.Digest != nil:

@@ -47,6 +47,12 @@ type Request struct {
 	IssueKey string
 	// Reason says why nothing is sent (ActionNone).
 	Reason string
+	// Marker is the delivery's marker (notify.Marker of Message.Key),
+	// written on the last line of the issue's description or the
+	// comment; empty when the message has no key. On a retry the
+	// Notifier looks for it before creating the issue or the comment
+	// again.
+	Marker string
 }
 
 // Builder turns messages into Backlog requests. Build it once per
@@ -167,7 +173,8 @@ func previousKey(prev *notify.Receipt) (string, error) {
 }
 
 func (b *Builder) createIssue(m *notify.Message) (Request, error) {
-	summary, description, severity, err := b.issueText(m)
+	marker := notify.Marker(m.Key)
+	summary, description, severity, err := b.issueText(m, MaxDescription-markerRoom(marker))
 	if err != nil {
 		return Request{}, err
 	}
@@ -176,7 +183,7 @@ func (b *Builder) createIssue(m *notify.Message) (Request, error) {
 	form.Set("summary", summary)
 	form.Set("issueTypeId", formatID(b.cfg.IssueTypeID))
 	form.Set("priorityId", formatID(b.cfg.priorityFor(severity)))
-	form.Set("description", description)
+	form.Set("description", withMarker(description, marker))
 	if b.cfg.ParentIssueID > 0 {
 		form.Set("parentIssueId", formatID(b.cfg.ParentIssueID))
 	}
@@ -190,7 +197,7 @@ func (b *Builder) createIssue(m *notify.Message) (Request, error) {
 	for _, p := range customFieldParams(b.cfg.CustomFields) {
 		form.Add(p[0], p[1])
 	}
-	return Request{Action: ActionCreateIssue, Method: http.MethodPost, Path: "/api/v2/issues", Form: form}, nil
+	return Request{Action: ActionCreateIssue, Method: http.MethodPost, Path: "/api/v2/issues", Form: form, Marker: marker}, nil
 }
 
 func (b *Builder) addComment(m *notify.Message, key string) (Request, error) {
@@ -204,6 +211,7 @@ func (b *Builder) addComment(m *notify.Message, key string) (Request, error) {
 	return Request{
 		Action: ActionAddComment, Method: http.MethodPost,
 		Path: "/api/v2/issues/" + url.PathEscape(key) + "/comments", Form: form, IssueKey: key,
+		Marker: notify.Marker(m.Key),
 	}, nil
 }
 
@@ -221,6 +229,7 @@ func (b *Builder) updateStatus(m *notify.Message, key string, status int64, reso
 	return Request{
 		Action: ActionUpdateIssue, Method: http.MethodPatch,
 		Path: "/api/v2/issues/" + url.PathEscape(key), Form: form, IssueKey: key,
+		Marker: notify.Marker(m.Key),
 	}, nil
 }
 
@@ -230,9 +239,10 @@ func (b *Builder) addNotified(form url.Values) {
 	}
 }
 
-// issueText returns the summary and description of a new issue and the
-// severity label its priority follows.
-func (b *Builder) issueText(m *notify.Message) (summary, description, severity string, err error) {
+// issueText returns the summary and description of a new issue, the
+// description cut to maxDescription, and the severity label its priority
+// follows.
+func (b *Builder) issueText(m *notify.Message, maxDescription int) (summary, description, severity string, err error) {
 	lang := b.language()
 	if m.Digest != nil {
 		d, omitted := b.digestView(m.Digest)
@@ -275,10 +285,11 @@ func (b *Builder) issueText(m *notify.Message) (summary, description, severity s
 	if m.Kind == notify.KindTest {
 		summary = "[hubrelay test] " + summary
 	}
-	return render.FitUTF16(summary, MaxSummary, lang), render.FitUTF16(description, MaxDescription, lang), severity, nil
+	return render.FitUTF16(summary, MaxSummary, lang), render.FitUTF16(description, maxDescription, lang), severity, nil
 }
 
-// commentText is the comment for a message about an existing issue.
+// commentText is the comment for a message about an existing issue,
+// ending with the delivery's marker line.
 func (b *Builder) commentText(m *notify.Message) (string, error) {
 	var text string
 	out, overridden, err := b.renderOverride(m, render.FormatText)
@@ -300,7 +311,8 @@ func (b *Builder) commentText(m *notify.Message) (string, error) {
 	default:
 		text = builtinComment(b.view(m), b.mk)
 	}
-	return render.FitUTF16(text, MaxComment, b.language()), nil
+	marker := notify.Marker(m.Key)
+	return withMarker(render.FitUTF16(text, MaxComment-markerRoom(marker), b.language()), marker), nil
 }
 
 // view is the display-ready finding of a single-finding message, with the

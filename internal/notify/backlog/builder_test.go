@@ -67,7 +67,7 @@ func TestBuildHugeDescription(t *testing.T) {
 			if n := render.UTF16Len(description); n > MaxDescription {
 				t.Errorf("description is %d UTF-16 units, want at most %d", n, MaxDescription)
 			}
-			for _, want := range []string{f.ID, "(truncated)", "https://docs.aws.amazon.com/console/securityhub/EC2.8/remediation"} {
+			for _, want := range []string{f.ID, "(truncated)", "https://docs.aws.amazon.com/console/securityhub/EC2.8/remediation", "\n\nhubrelay: " + notify.Marker("k")} {
 				if !strings.Contains(description, want) {
 					t.Errorf("description lost %q", want)
 				}
@@ -79,8 +79,9 @@ func TestBuildHugeDescription(t *testing.T) {
 	cfg := testConfig("https://example.backlog.jp")
 	cfg.CommentTemplate = "{{ .Description }}{{ .Description }}{{ .Description }}"
 	content := build(t, cfg, m).Form.Get("content")
-	if n := render.UTF16Len(content); n > MaxComment || !strings.HasSuffix(content, "(truncated)") {
-		t.Errorf("comment is %d UTF-16 units (limit %d) and ends %q", n, MaxComment, content[max(0, len(content)-20):])
+	text, marked := strings.CutSuffix(content, "\n\nhubrelay: "+notify.Marker(m.Key))
+	if n := render.UTF16Len(content); n > MaxComment || !marked || !strings.HasSuffix(text, "(truncated)") {
+		t.Errorf("comment is %d UTF-16 units (limit %d) and ends %q", n, MaxComment, content[max(0, len(content)-60):])
 	}
 }
 
@@ -171,7 +172,7 @@ func TestBuildTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := req.Form.Get("content"), "リマインダー: 未対応の Security Hub の検出結果 (reminder)"; got != want {
+	if got, want := req.Form.Get("content"), "リマインダー: 未対応の Security Hub の検出結果 (reminder)\n\nhubrelay: "+notify.Marker(m.Key); got != want {
 		t.Errorf("comment %q, want %q", got, want)
 	}
 	cfg.SummaryTemplate = `{{ .NoSuchField }}`

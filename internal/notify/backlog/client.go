@@ -45,13 +45,34 @@ func newClient(base, apiKey string, env notify.Env, red *notify.Redactor) *clien
 // send makes the call r describes and decodes a 2xx answer into out. The
 // URL in an error shows neither the key nor any other query value.
 func (c *client) send(ctx context.Context, r Request, out any) error {
-	endpoint := c.base + r.Path + "?" + url.Values{"apiKey": {c.apiKey}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, r.Method, endpoint, strings.NewReader(r.Form.Encode()))
+	return c.do(ctx, r.Method, r.Path, nil, r.Form, out)
+}
+
+// get reads path with the query parameters query (the key is added) and
+// decodes a 2xx answer into out.
+func (c *client) get(ctx context.Context, path string, query url.Values, out any) error {
+	return c.do(ctx, http.MethodGet, path, query, nil, out)
+}
+
+// do sends method path?apiKey=…&query with form as its body (none when
+// form is nil) and decodes a 2xx answer into out (nil: ignored).
+func (c *client) do(ctx context.Context, method, path string, query, form url.Values, out any) error {
+	endpoint := c.base + path + "?" + url.Values{"apiKey": {c.apiKey}}.Encode()
+	if len(query) > 0 {
+		endpoint += "&" + query.Encode()
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
 	if err != nil {
 		// The error quotes the URL, key included: never pass it on.
-		return notify.Permanent(fmt.Errorf("%s %s: cannot build the request", r.Method, c.red.URL(c.base+r.Path)))
+		return notify.Permanent(fmt.Errorf("%s %s: cannot build the request", method, c.red.URL(c.base+path)))
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(ctx, req)
 	if err != nil {
@@ -62,15 +83,16 @@ func (c *client) send(ctx context.Context, r Request, out any) error {
 	if err != nil {
 		// Backlog acted; reading its answer failed. A retry could act
 		// twice, but giving up loses the delivery: retry, as for any
-		// connection lost after sending.
-		return c.red.Error(notify.Retry(fmt.Errorf("%s %s: read answer: %w", r.Method, c.red.URL(endpoint), err), 0))
+		// connection lost after sending. The retry's Attempt > 1 makes
+		// it look for what this attempt created first.
+		return c.red.Error(notify.Retry(fmt.Errorf("%s %s: read answer: %w", method, c.red.URL(endpoint), err), 0))
 	}
 	if out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return notify.Permanent(fmt.Errorf("%s %s: answer (HTTP %d) is not the JSON Backlog documents: %w",
-			r.Method, c.red.URL(endpoint), resp.StatusCode, c.red.Error(err)))
+			method, c.red.URL(endpoint), resp.StatusCode, c.red.Error(err)))
 	}
 	return nil
 }
@@ -82,10 +104,21 @@ type issueAnswer struct {
 	IssueKey string `json:"issueKey"`
 }
 
-// commentAnswer is the part of Backlog's comment JSON (Add Comment) the
-// destination reads.
+// commentAnswer is the part of Backlog's comment JSON (Add Comment, Get
+// Comment List) the destination reads. Content is empty for a comment
+// that only records changes (null in the answer).
 type commentAnswer struct {
-	ID int64 `json:"id"`
+	ID      int64  `json:"id"`
+	Content string `json:"content"`
+}
+
+// listedIssue is the part of an issue of Get Issue List the destination
+// reads.
+type listedIssue struct {
+	ID          int64  `json:"id"`
+	ProjectID   int64  `json:"projectId"`
+	IssueKey    string `json:"issueKey"`
+	Description string `json:"description"`
 }
 
 // errNoIssueKey is returned when Backlog's answer to Add Issue names no

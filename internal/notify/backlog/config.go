@@ -28,6 +28,8 @@ import (
 type Config struct {
 	// Space is the Backlog space's address: https://example.backlog.jp,
 	// https://example.backlog.com or https://example.backlogtool.com.
+	// Plain http is accepted only for a loopback host (127.0.0.1, ::1,
+	// localhost): a test server such as backlogtest.
 	Space string `json:"space"`
 	// APIKey is the API key of the Backlog user the issues are created
 	// as. It is sent as the apiKey query parameter and never logged.

@@ -13,4 +13,12 @@
 //
 // The payload is built by Builder.Build, a pure function of the message,
 // the Config and the render options; Notifier sends what it builds.
+//
+// Backlog has no idempotency key. Every description and comment therefore
+// ends with the delivery's marker (notify.Marker), and a retry
+// (Message.Attempt > 1) looks for it with Get Issue List (GET
+// /api/v2/issues) or Get Comment List (GET
+// /api/v2/issues/:issueIdOrKey/comments) before writing, so an attempt
+// whose answer was lost creates no second issue or comment. Package
+// backlogtest is an in-memory Backlog for tests.
 package backlog

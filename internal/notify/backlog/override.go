@@ -164,10 +164,13 @@ func (b *Builder) createIssueFromJSON(m *notify.Message, out []byte, builtin Req
 		summary = "[hubrelay test] " + summary
 	}
 	form.Set("summary", render.FitUTF16(summary, MaxSummary, lang))
-	if d := form.Get("description"); d != "" {
-		form.Set("description", render.FitUTF16(render.RepairUTF8(d), MaxDescription, lang))
+	if _, set := fields["description"]; set {
+		// The override's description replaces the built-in one, which
+		// carried the marker: cut it to leave room and mark it again.
+		d := render.FitUTF16(render.RepairUTF8(form.Get("description")), MaxDescription-markerRoom(builtin.Marker), lang)
+		form.Set("description", withMarker(d, builtin.Marker))
 	}
-	return Request{Action: ActionCreateIssue, Method: http.MethodPost, Path: "/api/v2/issues", Form: form}, nil
+	return Request{Action: ActionCreateIssue, Method: http.MethodPost, Path: "/api/v2/issues", Form: form, Marker: builtin.Marker}, nil
 }
 
 // decodeFormObject reads a json override's object into form values:

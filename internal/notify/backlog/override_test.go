@@ -117,7 +117,7 @@ func TestOverrideSeed000(t *testing.T) {
 	}
 	want := map[string]string{
 		"projectId": "12345", "issueTypeId": "67890", "parentIssueId": "111", "priorityId": "3",
-		"summary": eventBridge["summary"], "description": eventBridge["description"],
+		"summary": eventBridge["summary"], "description": eventBridge["description"] + "\n\nhubrelay: " + notify.Marker("k"),
 	}
 	for k, v := range want {
 		if got := req.Form.Get(k); got != v {

@@ -1,9 +1,7 @@
 package github
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -326,14 +324,15 @@ func (b *Builder) execute(t *render.Template, data any) (string, error) {
 const markerPrefix = "<!-- hubrelay:delivery "
 
 // Marker returns the HTML comment that names a delivery in the body of the
-// issue it opens: "<!-- hubrelay:delivery <first 32 hex digits of
-// SHA-256(key)> -->". GitHub does not show HTML comments; a retry of the
-// same delivery looks for the marker among the newest issues. An empty
-// key has no marker. Pure.
+// issue it opens: "<!-- hubrelay:delivery hubrelay-<16 hex digits> -->",
+// around notify.Marker(key), the marker every ticket destination writes.
+// GitHub does not show HTML comments; before creating, the Notifier looks
+// for the marker among the newest issues (on every attempt, so also when
+// Message.Attempt > 1). An empty key has no marker. Pure.
 func Marker(key string) string {
-	if key == "" {
+	m := notify.Marker(key)
+	if m == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(key))
-	return markerPrefix + hex.EncodeToString(sum[:16]) + " -->"
+	return markerPrefix + m + " -->"
 }

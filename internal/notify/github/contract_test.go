@@ -320,30 +320,66 @@ func TestContractFollowUps(t *testing.T) {
 
 // TestContractRetryFindsIssueOfInterruptedAttempt: the first attempt timed
 // out after GitHub created the issue; the retry finds it by its marker and
-// creates no second one.
+// creates no second one. The search runs on every attempt, so also when
+// the queue says the delivery was tried before (Attempt > 1) and when it
+// does not know (0).
 func TestContractRetryFindsIssueOfInterruptedAttempt(t *testing.T) {
+	for _, attempt := range []int{0, 1, 2, 7} {
+		t.Run(fmt.Sprintf("attempt %d", attempt), func(t *testing.T) {
+			api := newFakeGitHub(t, "")
+			m := *sampleNamed(t, "new-rds1")
+			m.Attempt = attempt
+			if !strings.Contains(Marker(m.Key), notify.Marker(m.Key)) {
+				t.Fatalf("Marker(%q) = %q does not carry notify.Marker", m.Key, Marker(m.Key))
+			}
+			marked, _ := json.Marshal(map[string]any{
+				"number": 41, "html_url": "https://github.com/example-org/security-findings/issues/41", "state": "open",
+				"body": "## earlier text\n\n" + Marker(m.Key),
+			})
+			pull, _ := json.Marshal(map[string]any{
+				"number": 42, "html_url": "https://github.com/example-org/security-findings/pull/42", "state": "open",
+				"body": Marker(m.Key), "pull_request": map[string]any{"url": "https://api.github.com/repos/example-org/security-findings/pulls/42"},
+			})
+			other, _ := json.Marshal(map[string]any{"number": 40, "html_url": "https://github.com/x", "body": Marker("another-delivery")})
+			api.list = "[" + string(pull) + "," + string(marked) + "," + string(other) + "]"
+			env, _ := notifytest.NewEnv(t)
+			rc, err := newTestNotifier(t, api.base(), env).Notify(context.Background(), &m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (notify.Receipt{ID: "41", URL: "https://github.com/example-org/security-findings/issues/41"}); rc != want {
+				t.Errorf("receipt %+v, want %+v (the marked issue, not the pull request)", rc, want)
+			}
+			if got := calls(api.srv.Requests()); len(got) != 1 || got[0].method != "GET" {
+				t.Errorf("requests %v; want only the list", got)
+			}
+		})
+	}
+}
+
+// TestContractRetryCreatesWhenNoIssueCarriesTheMarker: a retry whose
+// earlier attempt failed before GitHub acted finds no marked issue and
+// creates one, whose body ends with the delivery's marker.
+func TestContractRetryCreatesWhenNoIssueCarriesTheMarker(t *testing.T) {
 	api := newFakeGitHub(t, "")
-	m := sampleNamed(t, "new-rds1")
-	marked, _ := json.Marshal(map[string]any{
-		"number": 41, "html_url": "https://github.com/example-org/security-findings/issues/41", "state": "open",
-		"body": "## earlier text\n\n" + Marker(m.Key),
-	})
-	pull, _ := json.Marshal(map[string]any{
-		"number": 42, "html_url": "https://github.com/example-org/security-findings/pull/42", "state": "open",
-		"body": Marker(m.Key), "pull_request": map[string]any{"url": "https://api.github.com/repos/example-org/security-findings/pulls/42"},
-	})
+	m := *sampleNamed(t, "new-rds1")
+	m.Attempt = 3
 	other, _ := json.Marshal(map[string]any{"number": 40, "html_url": "https://github.com/x", "body": Marker("another-delivery")})
-	api.list = "[" + string(pull) + "," + string(marked) + "," + string(other) + "]"
+	api.list = "[" + string(other) + "]"
 	env, _ := notifytest.NewEnv(t)
-	rc, err := newTestNotifier(t, api.base(), env).Notify(context.Background(), m)
-	if err != nil {
+	if _, err := newTestNotifier(t, api.base(), env).Notify(context.Background(), &m); err != nil {
 		t.Fatal(err)
 	}
-	if want := (notify.Receipt{ID: "41", URL: "https://github.com/example-org/security-findings/issues/41"}); rc != want {
-		t.Errorf("receipt %+v, want %+v (the marked issue, not the pull request)", rc, want)
+	reqs := api.srv.Requests()
+	if got := calls(reqs); len(got) != 2 || got[0].method != "GET" || got[1].method != "POST" {
+		t.Fatalf("requests %v; want the list, then the create", got)
 	}
-	if got := calls(api.srv.Requests()); len(got) != 1 || got[0].method != "GET" {
-		t.Errorf("requests %v; want only the list", got)
+	var body struct{ Body string }
+	if err := json.Unmarshal(reqs[1].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(body.Body, Marker(m.Key)) || !notify.HasMarker(body.Body, notify.Marker(m.Key)) {
+		t.Errorf("the body does not end with the marker %s", Marker(m.Key))
 	}
 }
 

@@ -40,7 +40,7 @@ var (
 	// text, then an http(s) destination with no raw parenthesis or space.
 	ownLink = regexp.MustCompile(`\[(?:\\.|[^\\\[\]\n])*\]\(https?://[^()\s]*\)`)
 	// ownHTML is the HTML the built-in templates write themselves.
-	ownHTML = regexp.MustCompile(`<sub>|</sub>|<!-- hubrelay:delivery [0-9a-f]{32} -->`)
+	ownHTML = regexp.MustCompile(`<sub>|</sub>|<!-- hubrelay:delivery hubrelay-[0-9a-f]{16} -->`)
 	// heading is a heading the templates start a line with.
 	heading = regexp.MustCompile(`(?m)^#{2,3} `)
 	// mention is an "@name" GitHub would turn into a mention.

@@ -95,8 +95,8 @@ var issueKeyPattern = regexp.MustCompile(`^(?:[A-Za-z][A-Za-z0-9_]*-[0-9]{1,18}|
 // Build returns the request that delivers m, a pure function of m and the
 // Builder:
 //
-//   - no Previous issue: create an issue (KindResolved: nothing, there is
-//     no issue to resolve);
+//   - no Previous issue: create an issue, labelled with the delivery's
+//     marker (KindResolved: nothing, there is no issue to resolve);
 //   - Previous and KindResolved: the resolve transition, with a comment;
 //   - Previous and KindReopened: the reopen transition, with a comment;
 //   - Previous otherwise (a reminder, a repeated digest): a comment.
@@ -118,7 +118,11 @@ func (b *Builder) Build(m *notify.Message) (Request, error) {
 		return req, nil
 	case key == "":
 		req.Action = ActionCreateIssue
+		req.Marker = notify.Marker(m.Key)
 		req.Issue, err = b.issue(m)
+		if err == nil && req.Marker != "" && !slices.Contains(req.Issue.Fields.Labels, req.Marker) {
+			req.Issue.Fields.Labels = append(req.Issue.Fields.Labels, req.Marker)
+		}
 		return req, err
 	case m.Kind == notify.KindResolved || m.Kind == notify.KindReopened:
 		req.Action = ActionTransition

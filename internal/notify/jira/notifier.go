@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/render"
@@ -17,6 +18,7 @@ import (
 type Notifier struct {
 	name    string
 	base    string
+	project string
 	builder *Builder
 	api     *client
 	log     *slog.Logger
@@ -49,6 +51,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 	return &Notifier{
 		name:    name,
 		base:    cfg.baseURL(),
+		project: strings.TrimSpace(cfg.ProjectKey),
 		builder: builder,
 		api:     newClient(cfg.baseURL(), authorization(cfg), env, red),
 		log:     red.Logger(env.Logger).With(slog.String("destination", name)),
@@ -61,6 +64,13 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // issue succeeds with an empty receipt. Failures are classified by notify;
 // a message Jira could never accept is permanent. When a transition or
 // comment fails after the issue is known, the receipt names the issue.
+//
+// Every new issue is labelled with the delivery's marker (notify.Marker).
+// When m.Attempt > 1 (an earlier attempt may have created the issue and
+// lost the answer), Notify first searches the project for an issue with
+// that label (POST /rest/api/3/search/jql on Jira Cloud, GET
+// /rest/api/2/search on Server and Data Center) and returns its receipt
+// instead of creating a second one.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	req, err := n.builder.Build(m)
 	if err != nil {
@@ -72,7 +82,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 		n.log.Info("jira: nothing to do", append(attrs, slog.String("reason", req.Reason))...)
 		return notify.Receipt{}, nil
 	case ActionCreateIssue:
-		return n.createIssue(ctx, req, attrs)
+		return n.createIssue(ctx, req, m.Attempt > 1, attrs)
 	case ActionAddComment:
 		rc := n.receipt(req.IssueKey)
 		if err := n.addComment(ctx, req, attrs); err != nil {
@@ -85,7 +95,19 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	return notify.Receipt{}, notify.Permanent(fmt.Errorf("jira: unknown action %q", req.Action))
 }
 
-func (n *Notifier) createIssue(ctx context.Context, req Request, attrs []any) (notify.Receipt, error) {
+// createIssue creates the issue of req, or, on a retry, returns the issue an
+// earlier attempt created.
+func (n *Notifier) createIssue(ctx context.Context, req Request, retried bool, attrs []any) (notify.Receipt, error) {
+	if retried && req.Marker != "" {
+		key, err := n.findIssue(ctx, req)
+		if err != nil {
+			return notify.Receipt{}, fmt.Errorf("jira: look for the issue of an earlier attempt: %w", err)
+		}
+		if key != "" {
+			n.log.Info("jira issue already created by an earlier attempt", append(attrs, slog.String("issue_key", key))...)
+			return n.receipt(key), nil
+		}
+	}
 	var issue createdIssue
 	if err := n.api.call(ctx, http.MethodPost, req.IssuePath(), req.Issue, &issue); err != nil {
 		return notify.Receipt{}, fmt.Errorf("jira: %s: %w", req.Action, err)

@@ -41,6 +41,10 @@ type Request struct {
 	Transition *Transition
 	// Reason says why nothing is sent (ActionNone).
 	Reason string
+	// Marker is the delivery's marker (notify.Marker of Message.Key),
+	// added to the new issue's labels (ActionCreateIssue); empty when the
+	// message has no key. A retry searches for it before creating.
+	Marker string
 }
 
 // Transition is the workflow step of ActionTransition. Transition IDs

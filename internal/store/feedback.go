@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MaxFeedbackBatch is the most feedback rows ClaimFeedback returns: one
+// BatchUpdateFindings call takes at most 100 findings.
+const MaxFeedbackBatch = 100
+
+// ClaimFeedback leases up to limit (at most MaxFeedbackBatch) due feedback
+// rows to owner until now+lease, with the receipts of each episode's
+// delivered deliveries as Notes. Due: pending with next_at <= now, or
+// leased with an expired lease. Each claim increments Attempts. Safe for
+// concurrent use by replicas (FOR UPDATE SKIP LOCKED on PostgreSQL).
+func (s *Store) ClaimFeedback(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Feedback, error) {
+	if err := checkLease(owner, lease, limit); err != nil {
+		return nil, fmt.Errorf("store: claim feedback: %w", err)
+	}
+	limit = min(limit, MaxFeedbackBatch)
+	at := now.UnixMilli()
+	var out []Feedback
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := s.query(ctx, tx, `WITH c AS (
+				SELECT id FROM feedback
+				WHERE (status = 'pending' AND next_at <= ?) OR (status = 'sending' AND lease_until < ?)
+				ORDER BY next_at, id LIMIT ? {{skiplocked}})
+			UPDATE feedback SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
+				updated_at = ?
+			WHERE id IN (SELECT id FROM c)
+			RETURNING id, finding_key, finding_id, product_arn, episode, attempts`,
+			at, at, limit, owner, now.Add(lease).UnixMilli(), at)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var f Feedback
+			if err := rows.Scan(&f.ID, &f.FindingKey, &f.FindingID, &f.ProductARN, &f.Episode, &f.Attempts); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		for i := range out {
+			notes, err := s.notes(ctx, tx, out[i].FindingKey, out[i].Episode)
+			if err != nil {
+				return fmt.Errorf("feedback %d: %w", out[i].ID, err)
+			}
+			out[i].Notes = notes
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim feedback: %w", err)
+	}
+	return out, nil
+}
+
+// notes returns the distinct non-empty receipts of an episode's delivered
+// deliveries, oldest first.
+func (s *Store) notes(ctx context.Context, q querier, findingKey string, episode int) ([]Receipt, error) {
+	rows, err := s.query(ctx, q, `SELECT receipt_id, receipt_url, receipt_channel, receipt_thread FROM deliveries
+		WHERE finding_key = ? AND episode = ? AND status = 'delivered' ORDER BY delivered_at, id`, findingKey, episode)
+	if err != nil {
+		return nil, fmt.Errorf("notes: %w", err)
+	}
+	defer rows.Close()
+	var out []Receipt
+	seen := map[Receipt]bool{}
+	for rows.Next() {
+		var r Receipt
+		if err := rows.Scan(&r.ID, &r.URL, &r.Channel, &r.Thread); err != nil {
+			return nil, fmt.Errorf("notes: %w", err)
+		}
+		if r.IsZero() || seen[r] {
+			continue
+		}
+		seen[r] = true
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("notes: %w", err)
+	}
+	return out, nil
+}
+
+// CompleteFeedback marks feedback rows leased by owner done. Rows no longer
+// leased by owner are left alone and reported in an error wrapping
+// ErrLeaseLost; the others are still completed. Safe for concurrent use.
+func (s *Store) CompleteFeedback(ctx context.Context, ids []int64, owner string, now time.Time) error {
+	at := now.UnixMilli()
+	return s.settleFeedback(ctx, "complete feedback", ids, owner,
+		`status = 'done', done_at = ?, updated_at = ?`, []any{at, at})
+}
+
+// RetryFeedback puts feedback rows leased by owner back to pending at next
+// with lastErr (cut to 2 KB). Rows no longer leased by owner are reported in
+// an error wrapping ErrLeaseLost. Safe for concurrent use.
+func (s *Store) RetryFeedback(ctx context.Context, ids []int64, owner, lastErr string, next, now time.Time) error {
+	return s.settleFeedback(ctx, "retry feedback", ids, owner,
+		`status = 'pending', next_at = ?, last_error = ?, updated_at = ?`, []any{next.UnixMilli(), clip(lastErr), now.UnixMilli()})
+}
+
+func (s *Store) settleFeedback(ctx context.Context, op string, ids []int64, owner, set string, args []any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var lost []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		lost = nil
+		for _, id := range ids {
+			var got int64
+			err := s.queryRow(ctx, tx, `UPDATE feedback SET `+set+`, lease_owner = NULL, lease_until = NULL
+				WHERE id = ? AND status = 'sending' AND lease_owner = ? RETURNING id`,
+				append(append([]any{}, args...), id, owner)...).Scan(&got)
+			if errors.Is(err, sql.ErrNoRows) {
+				lost = append(lost, fmt.Sprint(id))
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("feedback %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	if len(lost) > 0 {
+		return fmt.Errorf("store: %s: feedback %s, owner %q: %w", op, strings.Join(lost, ", "), owner, ErrLeaseLost)
+	}
+	return nil
+}
