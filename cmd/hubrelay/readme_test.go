@@ -27,6 +27,7 @@ func TestREADMEConfigsAreValid(t *testing.T) {
 		"SOC_TOKEN":             "readme-test-soc-token",
 		"PAGERDUTY_ROUTING_KEY": "0123456789abcdef0123456789abcdef",
 		"SOC_SIGNING_SECRET":    "0123456789abcdef0123",
+		"HUBRELAY_INGEST_KEY":   "readme-test-ingest-key",
 	} {
 		t.Setenv(name, value)
 	}

@@ -194,12 +194,19 @@ func (in *Ingester) Items(ctx context.Context, source string, items []finding.It
 		obs = append(obs, o)
 	}
 	in.rec.Received(source, len(obs))
-	results, err := in.submit(ctx, obs)
-	if err != nil {
-		return res, err
-	}
-	for i, r := range results {
-		res.add(summarize(obs[i], r))
+	// A large input is committed in transactions of at most MaxBatch
+	// findings, so that one transaction stays short; when one fails,
+	// the ones before it stay committed and Result counts them.
+	for start := 0; start < len(obs); start += in.maxBatch {
+		part := obs[start:min(start+in.maxBatch, len(obs))]
+		results, err := in.submit(ctx, part)
+		if err != nil {
+			in.rec.Duplicate(res.Duplicates)
+			return res, err
+		}
+		for i, r := range results {
+			res.add(summarize(part[i], r))
+		}
 	}
 	in.rec.Duplicate(res.Duplicates)
 	return res, nil
@@ -226,7 +233,15 @@ func (in *Ingester) observe(it finding.Item, source string, now time.Time) (stor
 	if d.SuppressedBy != "" {
 		in.rec.Suppressed(d.SuppressedBy)
 	}
+	told := make(map[string]bool, len(d.Deliveries))
 	for _, del := range d.Deliveries {
+		// A destination named by several matching routes is told once,
+		// by the first of them in config order (whose group, reminders
+		// and send_resolved then apply).
+		if told[del.Destination] {
+			continue
+		}
+		told[del.Destination] = true
 		p := store.Planned{Route: del.Route, Destination: del.Destination, GroupKey: del.GroupKey}
 		if r := in.routes[del.Route]; r != nil && r.Group != nil {
 			p.Group = &store.GroupTiming{Wait: r.Group.Wait, Interval: r.Group.Interval, Max: r.Group.Max}

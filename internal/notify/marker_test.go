@@ -36,7 +36,8 @@ func TestMarker(t *testing.T) {
 				t.Fatalf("keys %q and %q share marker %s", key, other, m)
 			}
 			seen[m] = key
-			if len(m) != len("hubrelay-")+16 || strings.Trim(m, "hubrelay-0123456789abcdef") != "" {
+			hexDigits, ok := strings.CutPrefix(m, "hubrelay-")
+			if !ok || len(hexDigits) != 16 || strings.Trim(hexDigits, "0123456789abcdef") != "" {
 				t.Fatalf("marker %q is not hubrelay- and 16 lower-case hex digits", m)
 			}
 			if !slices.Equal(Markers("x "+m+" y"), []string{m}) {

@@ -49,9 +49,7 @@ const sqlitePragmas = "_txlock=immediate" +
 
 func parseSQLite(dsn string) (target, error) {
 	path := strings.TrimPrefix(dsn, "sqlite:")
-	if strings.HasPrefix(path, "//") { // sqlite:///abs/path or sqlite://rel/path
-		path = path[2:]
-	}
+	path = strings.TrimPrefix(path, "//") // sqlite:///abs/path or sqlite://rel/path
 	switch {
 	case path == "":
 		return target{}, fmt.Errorf("store: DSN %q: sqlite path is empty; want %s", dsn, dsnForms)
@@ -104,7 +102,7 @@ func redactDSN(dsn string) string {
 		}
 		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
 			user := rest[:at]
-			if c := strings.Index(user, ":"); c >= 0 {
+			if c := strings.Index(user, ":"); c >= 0 && c+1 < len(user) {
 				user = user[:c] + ":xxxxx"
 			}
 			out = out[:i+3] + user + rest[at:]
@@ -115,7 +113,7 @@ func redactDSN(dsn string) string {
 
 // redactParam hides the values of password= parameters.
 func redactParam(s string) string {
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
 	var b strings.Builder
 	last := 0
 	for i := 0; ; {
@@ -129,7 +127,9 @@ func redactParam(s string) string {
 			end++
 		}
 		b.WriteString(s[last:start])
-		b.WriteString("xxxxx")
+		if end > start {
+			b.WriteString("xxxxx")
+		}
 		last, i = end, end
 		if end >= len(s) {
 			break
@@ -167,7 +167,7 @@ func secrets(dsn string) []string {
 			}
 		}
 	}
-	lower := strings.ToLower(dsn)
+	lower := asciiLower(dsn)
 	for i := 0; ; {
 		j := strings.Index(lower[i:], "password=")
 		if j < 0 {
@@ -193,4 +193,16 @@ func scrub(msg, dsn string) string {
 		msg = strings.ReplaceAll(msg, s, "xxxxx")
 	}
 	return msg
+}
+
+// asciiLower lower-cases ASCII letters only, so that byte offsets in the
+// result are offsets in s (strings.ToLower rewrites invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

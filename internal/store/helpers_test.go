@@ -143,18 +143,6 @@ func all(t *testing.T, s *store.Store) []store.Delivery {
 	return out
 }
 
-// byStatus lists deliveries with the given status, oldest first.
-func byStatus(t *testing.T, s *store.Store, st store.Status) []store.Delivery {
-	t.Helper()
-	var out []store.Delivery
-	for _, d := range all(t, s) {
-		if d.Status == st {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // deliverAll claims and completes every due delivery, with a receipt made
 // by rc, and returns what was claimed.
 func deliverAll(t *testing.T, s *store.Store, now time.Time, rc func(store.Claimed) store.Receipt) []store.Claimed {

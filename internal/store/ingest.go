@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -40,18 +39,19 @@ func (s *Store) Ingest(ctx context.Context, obs []Observation) ([]IngestResult, 
 	wall := time.Now()
 	var results []IngestResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		in := &ingester{s: s, tx: tx, wall: wall, rows: map[string]*findingRow{}}
+		in := newIngester(s, tx, wall, len(obs))
 		if err := in.lockFindings(ctx, obs); err != nil {
 			return err
 		}
-		results = make([]IngestResult, len(obs))
 		for i := range obs {
-			r, err := in.apply(ctx, &obs[i])
-			if err != nil {
+			if err := in.apply(ctx, i, &obs[i]); err != nil {
 				return fmt.Errorf("observation %d (finding %s): %w", i, obs[i].Finding.ID, err)
 			}
-			results[i] = r
 		}
+		if err := in.finish(ctx); err != nil {
+			return err
+		}
+		results = in.results
 		return nil
 	})
 	if err != nil {
@@ -83,23 +83,71 @@ func validateObservations(obs []Observation) error {
 	return nil
 }
 
-// findingRow is a finding's stored state, locked for the transaction.
+// eventRef names an event of the batch before it has an id.
+type eventRef struct{ findingKey, hash string }
+
+// findingRow is a finding's state during the batch: read (and on
+// PostgreSQL locked) at the start, written back by finish.
 type findingRow struct {
-	state     findingState
-	eventID   int64
-	eventHash string
+	state findingState
+	event eventRef // the latest event
+	first time.Time
+
+	// final values, set by each applied observation
+	dirty        bool
+	f            *Observation
+	lastSeen     int64
+	markNotified bool
 }
 
+// pendingDelivery is a delivery row waiting for the next flush.
+type pendingDelivery struct {
+	obs   int // index of the observation it counts for
+	key   string
+	event eventRef
+	args  []any // the row's values, event_id (index 5) filled in at flush
+	group *Planned
+	now   int64
+}
+
+// ingester applies one batch. Writes are buffered and sent as multi-row
+// statements, flushed before any read that must see them and at the end.
 type ingester struct {
-	s    *Store
-	tx   *sql.Tx
-	wall time.Time
-	rows map[string]*findingRow
+	s       *Store
+	tx      *sql.Tx
+	wall    time.Time
+	rows    map[string]*findingRow
+	results []IngestResult
+
+	eventIDs    map[eventRef]int64
+	events      []eventRef
+	eventArgs   map[eventRef][]any
+	deliveries  []pendingDelivery
+	transitions [][]any
+	hits        [][]any
+}
+
+func newIngester(s *Store, tx *sql.Tx, wall time.Time, n int) *ingester {
+	return &ingester{
+		s: s, tx: tx, wall: wall,
+		rows:      map[string]*findingRow{},
+		results:   make([]IngestResult, n),
+		eventIDs:  map[eventRef]int64{},
+		eventArgs: map[eventRef][]any{},
+	}
+}
+
+// clock is the observation's time: ReceivedAt, or the batch's wall clock.
+func (in *ingester) clock(o *Observation) time.Time {
+	if o.ReceivedAt.IsZero() {
+		return in.wall
+	}
+	return o.ReceivedAt
 }
 
 // lockFindings makes sure every finding of the batch has a row and reads
-// (on PostgreSQL: locks) the rows in key order, so that concurrent batches
-// lock in the same order.
+// the rows; on PostgreSQL the upsert locks them, in key order, so that
+// concurrent batches lock in the same order.
 func (in *ingester) lockFindings(ctx context.Context, obs []Observation) error {
 	first := map[string]*Observation{}
 	var keys []string
@@ -111,52 +159,60 @@ func (in *ingester) lockFindings(ctx context.Context, obs []Observation) error {
 		}
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
+	vals := make([][]any, len(keys))
+	for i, k := range keys {
 		o := first[k]
 		at := in.clock(o).UnixMilli()
-		if _, err := in.s.exec(ctx, in.tx, `INSERT INTO findings (key, id, product_arn, first_seen, last_seen)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`, k, o.Finding.ID, o.Finding.ProductARN, at, at); err != nil {
-			return fmt.Errorf("finding %s: insert: %w", o.Finding.ID, err)
+		vals[i] = []any{k, o.Finding.ID, o.Finding.ProductARN, at, at}
+	}
+	err := in.s.bulk(ctx, in.tx, `INSERT INTO findings (key, id, product_arn, first_seen, last_seen)`,
+		`ON CONFLICT (key) DO UPDATE SET key = excluded.key
+		RETURNING key, updated_at, episode, is_open, event_id, event_hash, first_seen`, vals,
+		func(rs *sql.Rows) error {
+			var (
+				key     string
+				upd     sql.NullInt64
+				episode int
+				open    int
+				eventID sql.NullInt64
+				hash    string
+				first   int64
+			)
+			if err := rs.Scan(&key, &upd, &episode, &open, &eventID, &hash, &first); err != nil {
+				return err
+			}
+			r := &findingRow{state: findingState{Seen: upd.Valid, Episode: episode, Open: open != 0}, first: ms(first)}
+			if upd.Valid {
+				r.state.UpdatedAt = time.UnixMilli(upd.Int64)
+			}
+			if eventID.Valid {
+				r.event = eventRef{key, hash}
+				in.eventIDs[r.event] = eventID.Int64
+			}
+			in.rows[key] = r
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("lock findings: %w", err)
+	}
+	for _, k := range keys {
+		if in.rows[k] == nil {
+			return fmt.Errorf("lock findings: finding %s: no row returned", first[k].Finding.ID)
 		}
-		var (
-			upd     sql.NullInt64
-			episode int
-			open    int
-			eventID sql.NullInt64
-			hash    string
-		)
-		err := in.s.queryRow(ctx, in.tx, `SELECT updated_at, episode, is_open, event_id, event_hash
-			FROM findings WHERE key = ? {{forupdate}}`, k).Scan(&upd, &episode, &open, &eventID, &hash)
-		if err != nil {
-			return fmt.Errorf("finding %s: read: %w", o.Finding.ID, err)
-		}
-		r := &findingRow{eventID: eventID.Int64, eventHash: hash}
-		r.state = findingState{Seen: upd.Valid, Episode: episode, Open: open != 0}
-		if upd.Valid {
-			r.state.UpdatedAt = time.UnixMilli(upd.Int64)
-		}
-		in.rows[k] = r
 	}
 	return nil
 }
 
-// clock is the observation's time: ReceivedAt, or the batch's wall clock.
-func (in *ingester) clock(o *Observation) time.Time {
-	if o.ReceivedAt.IsZero() {
-		return in.wall
-	}
-	return o.ReceivedAt
-}
-
-func (in *ingester) apply(ctx context.Context, o *Observation) (IngestResult, error) {
+func (in *ingester) apply(ctx context.Context, i int, o *Observation) error {
 	f := o.Finding
 	key := FindingKey(f)
 	row := in.rows[key]
 	now := in.clock(o).UnixMilli()
 	next, tr, from, to := step(row.state, time.UnixMilli(f.UpdatedAt.UnixMilli()), IsOpen(f))
-	res := IngestResult{FindingKey: key, Episode: next.Episode, Transition: tr}
+	res := &in.results[i]
+	*res = IngestResult{FindingKey: key, Episode: next.Episode, Transition: tr}
 	if tr == TransitionStale {
-		return res, nil
+		return nil
 	}
 
 	body := o.Event
@@ -164,109 +220,62 @@ func (in *ingester) apply(ctx context.Context, o *Observation) (IngestResult, er
 		body = []byte{}
 	}
 	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	if row.eventID == 0 || row.eventHash != hash {
-		if err := in.s.queryRow(ctx, in.tx, `INSERT INTO events (finding_key, body, received_at) VALUES (?, ?, ?) RETURNING id`,
-			key, body, now).Scan(&row.eventID); err != nil {
-			return res, fmt.Errorf("insert event: %w", err)
-		}
-		row.eventHash = hash
+	ref := eventRef{key, hex.EncodeToString(sum[:])}
+	if _, known := in.eventIDs[ref]; !known && in.eventArgs[ref] == nil {
+		in.events = append(in.events, ref)
+		in.eventArgs[ref] = []any{key, ref.hash, body, now}
 	}
-
-	if _, err := in.s.exec(ctx, in.tx, `UPDATE findings SET id = ?, product_arn = ?, account = ?, region = ?,
-		product_name = ?, title = ?, severity_label = ?, severity_normalized = ?, workflow = ?,
-		record_state = ?, compliance = ?, updated_at = ?, episode = ?, is_open = ?, last_seen = ?,
-		mark_notified = ?, event_id = ?, event_hash = ? WHERE key = ?`,
-		f.ID, f.ProductARN, f.AccountID, f.Region, f.ProductName, f.Title, f.Severity.Label, f.Severity.Normalized,
-		f.Workflow, f.RecordState, f.Compliance.Status, next.UpdatedAt.UnixMilli(), next.Episode, boolInt(next.Open),
-		now, boolInt(o.MarkNotified), row.eventID, row.eventHash, key); err != nil {
-		return res, fmt.Errorf("update finding: %w", err)
-	}
+	row.event = ref
 	row.state = next
+	row.dirty, row.f, row.lastSeen, row.markNotified = true, o, now, o.MarkNotified
 
 	if from != "" {
-		if _, err := in.s.exec(ctx, in.tx, `INSERT INTO transitions (finding_key, episode, from_state, to_state, at, source)
-			VALUES (?, ?, ?, ?, ?, ?)`, key, next.Episode, from, to, now, o.Source); err != nil {
-			return res, fmt.Errorf("insert transition: %w", err)
-		}
+		in.transitions = append(in.transitions, []any{key, next.Episode, from, to, now, o.Source})
 	}
 	if o.SuppressedBy != "" {
-		if _, err := in.s.exec(ctx, in.tx, `INSERT INTO suppression_hits (suppression, finding_key, episode, at)
-			VALUES (?, ?, ?, ?)`, o.SuppressedBy, key, next.Episode, now); err != nil {
-			return res, fmt.Errorf("insert suppression hit: %w", err)
-		}
-		return res, nil
+		in.hits = append(in.hits, []any{o.SuppressedBy, key, next.Episode, now})
+		return nil
 	}
-
-	var err error
 	switch {
 	case next.Open:
-		err = in.planOpen(ctx, o, key, row, now, &res)
+		return in.planOpen(ctx, i, o, key, row, now)
 	case tr == TransitionResolved:
-		err = in.planResolved(ctx, o, key, row, now, &res)
+		return in.planResolved(ctx, i, o, key, row, now)
 	}
-	return res, err
+	return nil
 }
 
-// newDelivery is a delivery row to insert.
-type newDelivery struct {
-	kind, phase, route, dest string
-	grouped                  bool
-	groupKey                 string
-	status                   Status
-}
-
-// insert inserts d for the observation's finding and reports whether it was
-// created (false: its key existed).
-func (in *ingester) insert(ctx context.Context, o *Observation, key string, row *findingRow, now int64, d newDelivery) (bool, error) {
+// add buffers a delivery of the observation's finding.
+func (in *ingester) add(i int, o *Observation, key string, row *findingRow, now int64, kind, phase, route, dest string, p *Planned) {
 	f := o.Finding
-	dkey := DeliveryKey(f.ID, d.route, d.dest, row.state.Episode, d.phase)
-	var id int64
-	err := in.s.queryRow(ctx, in.tx, `INSERT INTO deliveries (key, kind, phase, finding_key, finding_id, event_id,
-		route, destination, episode, grouped, group_key, severity_label, severity_normalized, status,
-		next_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (key) DO NOTHING RETURNING id`,
-		dkey, d.kind, d.phase, key, f.ID, row.eventID, d.route, d.dest, row.state.Episode, boolInt(d.grouped), d.groupKey,
-		f.Severity.Label, f.Severity.Normalized, string(d.status), now, now, now).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	status, grouped, groupKey := StatusPending, false, ""
+	if p != nil && p.Group != nil {
+		status, grouped, groupKey = StatusGrouped, true, p.GroupKey
+	} else {
+		p = nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("insert delivery %s: %w", dkey, err)
-	}
-	return true, nil
+	dkey := DeliveryKey(f.ID, route, dest, row.state.Episode, phase)
+	in.deliveries = append(in.deliveries, pendingDelivery{
+		obs: i, key: dkey, event: row.event, group: p, now: now,
+		args: []any{dkey, kind, phase, key, f.ID, nil, route, dest, row.state.Episode, boolInt(grouped), groupKey,
+			f.Severity.Label, f.Severity.Normalized, string(status), now, now, now},
+	})
 }
 
-func (in *ingester) planOpen(ctx context.Context, o *Observation, key string, row *findingRow, now int64, res *IngestResult) error {
-	for _, p := range o.Deliveries {
-		d := newDelivery{kind: KindNew, phase: PhaseOpen, route: p.Route, dest: p.Destination, status: StatusPending}
+func (in *ingester) planOpen(ctx context.Context, i int, o *Observation, key string, row *findingRow, now int64) error {
+	for j := range o.Deliveries {
+		p := &o.Deliveries[j]
+		kind := KindNew
 		if row.state.Episode > 1 {
 			reopened, err := in.hasEarlierTicket(ctx, key, p.Destination, row.state.Episode)
 			if err != nil {
 				return err
 			}
 			if reopened {
-				d.kind = KindReopened
+				kind = KindReopened
 			}
 		}
-		if p.Group != nil {
-			d.grouped, d.groupKey, d.status = true, p.GroupKey, StatusGrouped
-		}
-		created, err := in.insert(ctx, o, key, row, now, d)
-		if err != nil {
-			return err
-		}
-		if !created {
-			res.Duplicates++
-			continue
-		}
-		res.Created++
-		if p.Group != nil {
-			if err := in.joinGroup(ctx, p, now); err != nil {
-				return err
-			}
-		}
+		in.add(i, o, key, row, now, kind, PhaseOpen, p.Route, p.Destination, p)
 	}
 	return nil
 }
@@ -280,10 +289,132 @@ func (in *ingester) hasEarlierTicket(ctx context.Context, key, dest string, epis
 	return n > 0, nil
 }
 
+func (in *ingester) planResolved(ctx context.Context, i int, o *Observation, key string, row *findingRow, now int64) error {
+	// The open rows of this batch must be visible to the read below.
+	if err := in.flush(ctx); err != nil {
+		return err
+	}
+	type target struct{ route, dest string }
+	told := map[target]Status{}
+	var order []target
+	err := in.s.scanAll(ctx, in.tx, `SELECT route, destination, status FROM deliveries
+		WHERE finding_key = ? AND episode = ? AND phase = 'open' AND grouped = 0 ORDER BY id`,
+		[]any{key, row.state.Episode}, func(rs *sql.Rows) error {
+			var t target
+			var st Status
+			if err := rs.Scan(&t.route, &t.dest, &st); err != nil {
+				return err
+			}
+			switch st {
+			case StatusPending, StatusSending, StatusDelivered:
+				if _, ok := told[t]; !ok {
+					order = append(order, t)
+				}
+				told[t] = st
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read open deliveries: %w", err)
+	}
+	seen := map[target]bool{}
+	for _, p := range o.Deliveries {
+		t := target{p.Route, p.Destination}
+		if _, ok := told[t]; ok && p.Group == nil && !seen[t] {
+			seen[t] = true
+			in.add(i, o, key, row, now, KindResolved, PhaseResolved, t.route, t.dest, nil)
+		}
+	}
+	for _, t := range order {
+		if o.SendResolved[t.route] && told[t] == StatusDelivered && !seen[t] {
+			seen[t] = true
+			in.add(i, o, key, row, now, KindResolved, PhaseResolved, t.route, t.dest, nil)
+		}
+	}
+	return nil
+}
+
+// flush writes the buffered events and deliveries, counts created and
+// duplicate deliveries, and enters new grouped members in their groups.
+func (in *ingester) flush(ctx context.Context) error {
+	if len(in.events) > 0 {
+		vals := make([][]any, len(in.events))
+		for i, ref := range in.events {
+			vals[i] = in.eventArgs[ref]
+		}
+		err := in.s.bulk(ctx, in.tx, `INSERT INTO events (finding_key, hash, body, received_at)`,
+			`RETURNING id, finding_key, hash`, vals, func(rs *sql.Rows) error {
+				var id int64
+				var ref eventRef
+				if err := rs.Scan(&id, &ref.findingKey, &ref.hash); err != nil {
+					return err
+				}
+				in.eventIDs[ref] = id
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		in.events = in.events[:0]
+		clear(in.eventArgs)
+	}
+	if len(in.deliveries) == 0 {
+		return nil
+	}
+	vals := make([][]any, len(in.deliveries))
+	for i := range in.deliveries {
+		d := &in.deliveries[i]
+		id, ok := in.eventIDs[d.event]
+		if !ok {
+			return fmt.Errorf("delivery %s: event not stored", d.key)
+		}
+		d.args[5] = id
+		vals[i] = d.args
+	}
+	created := map[string]bool{}
+	err := in.s.bulk(ctx, in.tx, `INSERT INTO deliveries (key, kind, phase, finding_key, finding_id, event_id,
+		route, destination, episode, grouped, group_key, severity_label, severity_normalized, status,
+		next_at, created_at, updated_at)`, `ON CONFLICT (key) DO NOTHING RETURNING key`, vals,
+		func(rs *sql.Rows) error {
+			var k string
+			if err := rs.Scan(&k); err != nil {
+				return err
+			}
+			created[k] = true
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("insert deliveries: %w", err)
+	}
+	type groupID struct{ route, dest, key string }
+	joined := map[groupID]bool{}
+	for _, d := range in.deliveries {
+		if !created[d.key] {
+			in.results[d.obs].Duplicates++
+			continue
+		}
+		delete(created, d.key) // a second copy in this batch is a duplicate
+		in.results[d.obs].Created++
+		if d.group == nil {
+			continue
+		}
+		g := groupID{d.group.Route, d.group.Destination, d.group.GroupKey}
+		if joined[g] {
+			continue // the first member of the batch set the flush time
+		}
+		joined[g] = true
+		if err := in.joinGroup(ctx, d.group, d.now); err != nil {
+			return err
+		}
+	}
+	in.deliveries = in.deliveries[:0]
+	return nil
+}
+
 // joinGroup records a new member in its digest group. A group without
 // waiting members flushes at max(now+wait, last flush+interval); a group
 // with waiting members keeps its flush time.
-func (in *ingester) joinGroup(ctx context.Context, p Planned, now int64) error {
+func (in *ingester) joinGroup(ctx context.Context, p *Planned, now int64) error {
 	wait, interval := p.Group.Wait.Milliseconds(), p.Group.Interval.Milliseconds()
 	if _, err := in.s.exec(ctx, in.tx, `INSERT INTO delivery_groups (route, destination, group_key, wait_ms, interval_ms, max_events, next_flush_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -301,66 +432,48 @@ func (in *ingester) joinGroup(ctx context.Context, p Planned, now int64) error {
 	return nil
 }
 
-func (in *ingester) planResolved(ctx context.Context, o *Observation, key string, row *findingRow, now int64, res *IngestResult) error {
-	type target struct{ route, dest string }
-	rows, err := in.s.query(ctx, in.tx, `SELECT route, destination, status FROM deliveries
-		WHERE finding_key = ? AND episode = ? AND phase = 'open' AND grouped = 0 ORDER BY id`, key, row.state.Episode)
-	if err != nil {
-		return fmt.Errorf("read open deliveries: %w", err)
+// finish flushes the buffers and writes the findings' final state, the
+// transitions and the suppression hits.
+func (in *ingester) finish(ctx context.Context) error {
+	if err := in.flush(ctx); err != nil {
+		return err
 	}
-	told := map[target]Status{}
-	var order []target
-	for rows.Next() {
-		var t target
-		var st Status
-		if err := rows.Scan(&t.route, &t.dest, &st); err != nil {
-			rows.Close()
-			return fmt.Errorf("read open deliveries: %w", err)
-		}
-		switch st {
-		case StatusPending, StatusSending, StatusDelivered:
-		default:
-			continue
-		}
-		if prev, ok := told[t]; !ok {
-			order = append(order, t)
-			told[t] = st
-		} else if st == StatusDelivered && prev != StatusDelivered {
-			told[t] = st
+	keys := make([]string, 0, len(in.rows))
+	for k, r := range in.rows {
+		if r.dirty {
+			keys = append(keys, k)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read open deliveries: %w", err)
+	sort.Strings(keys)
+	vals := make([][]any, len(keys))
+	for i, k := range keys {
+		r := in.rows[k]
+		f := r.f.Finding
+		vals[i] = []any{k, f.ID, f.ProductARN, f.AccountID, f.Region, f.ProductName, f.Title, f.Severity.Label,
+			f.Severity.Normalized, f.Workflow, f.RecordState, f.Compliance.Status, r.state.UpdatedAt.UnixMilli(),
+			r.state.Episode, boolInt(r.state.Open), r.first.UnixMilli(), r.lastSeen, boolInt(r.markNotified),
+			in.eventIDs[r.event], r.event.hash}
 	}
-
-	seen := map[target]bool{}
-	var want []target
-	for _, p := range o.Deliveries {
-		t := target{p.Route, p.Destination}
-		if _, ok := told[t]; ok && p.Group == nil && !seen[t] {
-			seen[t] = true
-			want = append(want, t)
-		}
+	if err := in.s.bulk(ctx, in.tx, `INSERT INTO findings (key, id, product_arn, account, region, product_name, title,
+		severity_label, severity_normalized, workflow, record_state, compliance, updated_at, episode, is_open,
+		first_seen, last_seen, mark_notified, event_id, event_hash)`,
+		`ON CONFLICT (key) DO UPDATE SET id = excluded.id, product_arn = excluded.product_arn,
+			account = excluded.account, region = excluded.region, product_name = excluded.product_name,
+			title = excluded.title, severity_label = excluded.severity_label,
+			severity_normalized = excluded.severity_normalized, workflow = excluded.workflow,
+			record_state = excluded.record_state, compliance = excluded.compliance,
+			updated_at = excluded.updated_at, episode = excluded.episode, is_open = excluded.is_open,
+			last_seen = excluded.last_seen, mark_notified = excluded.mark_notified,
+			event_id = excluded.event_id, event_hash = excluded.event_hash`, vals, nil); err != nil {
+		return fmt.Errorf("update findings: %w", err)
 	}
-	for _, t := range order {
-		if o.SendResolved[t.route] && told[t] == StatusDelivered && !seen[t] {
-			seen[t] = true
-			want = append(want, t)
-		}
+	if err := in.s.bulk(ctx, in.tx, `INSERT INTO transitions (finding_key, episode, from_state, to_state, at, source)`,
+		``, in.transitions, nil); err != nil {
+		return fmt.Errorf("insert transitions: %w", err)
 	}
-	for _, t := range want {
-		created, err := in.insert(ctx, o, key, row, now, newDelivery{
-			kind: KindResolved, phase: PhaseResolved, route: t.route, dest: t.dest, status: StatusPending,
-		})
-		if err != nil {
-			return err
-		}
-		if created {
-			res.Created++
-		} else {
-			res.Duplicates++
-		}
+	if err := in.s.bulk(ctx, in.tx, `INSERT INTO suppression_hits (suppression, finding_key, episode, at)`,
+		``, in.hits, nil); err != nil {
+		return fmt.Errorf("insert suppression hits: %w", err)
 	}
 	return nil
 }

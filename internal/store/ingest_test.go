@@ -3,7 +3,9 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,9 +57,20 @@ func TestIngestNewRouteSameEpisode(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *store.Store) {
 		f := failing("F1", t0)
 		ingest(t, s, observe(f, to("r1", "slack")))
-		r := ingest(t, s, observe(f, to("r1", "slack"), to("r2", "mail")))[0]
-		if r.Created != 1 || r.Duplicates != 1 {
+		newer := failing("F1", t0.Add(time.Minute))
+		r := ingest(t, s, observe(newer, to("r1", "slack"), to("r2", "mail")))[0]
+		if r.Created != 1 || r.Duplicates != 1 || r.Transition != store.TransitionUnchanged {
 			t.Fatalf("result = %+v, want 1 created (r2) and 1 duplicate", r)
+		}
+		// Each delivery carries the event it was created from.
+		for _, c := range claim(t, s, "w", t0.Add(time.Hour), 10) {
+			want := event(f)
+			if c.Route == "r2" {
+				want = event(newer)
+			}
+			if !bytes.Equal(c.Event, want) {
+				t.Errorf("%s: event %s, want %s", c.Route, c.Event, want)
+			}
 		}
 	})
 }
@@ -79,9 +92,21 @@ func TestIngestReopened(t *testing.T) {
 		if r.Transition != store.TransitionResolved || r.Episode != 1 || r.Created != 1 {
 			t.Fatalf("resolve = %+v", r)
 		}
+		tk, err := s.Ticket(ctx, productARN+"|F1", "backlog")
+		if err != nil || tk.State != store.TicketOpen || tk.Receipt != ticket || tk.Episode != 1 || !tk.UpdatedAt.Equal(t0) {
+			t.Fatalf("ticket = %+v, %v", tk, err)
+		}
+		if _, err := s.Ticket(ctx, productARN+"|F1", "slack"); err == nil {
+			t.Fatal("a delivery without receipt recorded a ticket")
+		} else {
+			wantErr(t, err, store.ErrNotFound)
+		}
 		res := deliverAll(t, s, t0.Add(time.Hour), noReceipt)
 		if len(res) != 1 || res[0].Kind != store.KindResolved || res[0].Previous == nil || *res[0].Previous != ticket {
 			t.Fatalf("resolved delivery = %+v", res)
+		}
+		if tk, err := s.Ticket(ctx, productARN+"|F1", "backlog"); err != nil || tk.State != store.TicketClosed || tk.Receipt != ticket {
+			t.Fatalf("ticket after resolution = %+v, %v", tk, err)
 		}
 		r = ingest(t, s, observe(failing("F1", t0.Add(2*time.Hour)), to("tickets", "backlog"), to("chat", "slack")))[0]
 		if r.Transition != store.TransitionOpened || r.Episode != 2 || r.Created != 2 {
@@ -106,6 +131,13 @@ func TestIngestReopened(t *testing.T) {
 				}
 			}
 		}
+		// The reopened ticket is recorded for episode 2.
+		for _, c := range cs {
+			complete(t, s, c, "w", store.Receipt{ID: "SYS-1", URL: ticket.URL, Thread: "2"}, t0.Add(2*time.Hour))
+		}
+		if tk, err := s.Ticket(ctx, productARN+"|F1", "backlog"); err != nil || tk.State != store.TicketOpen || tk.Episode != 2 || tk.Receipt.Thread != "2" {
+			t.Fatalf("reopened ticket = %+v, %v", tk, err)
+		}
 		tr, err := s.Transitions(ctx, productARN+"|F1")
 		if err != nil {
 			t.Fatal(err)
@@ -128,12 +160,12 @@ func TestIngestResolvedOnlyWhereTold(t *testing.T) {
 		ctx := context.Background()
 		grouped := store.Planned{Route: "digest", Destination: "teams", GroupKey: "111111111111", Group: &store.GroupTiming{Wait: time.Second, Interval: time.Minute, Max: 5}}
 		open := observe(failing("F1", t0),
-			to("delivered", "slack"),  // told and delivered
-			to("pending", "mail"),     // told, still pending
-			to("dead", "pagerduty"),   // never got through
-			to("sticky", "backlog"),   // delivered; send_resolved; will not match the resolved finding
-			to("quiet", "sns"),        // delivered; no send_resolved; will not match
-			grouped,                   // grouped routes never get resolved rows
+			to("delivered", "slack"), // told and delivered
+			to("pending", "mail"),    // told, still pending
+			to("dead", "pagerduty"),  // never got through
+			to("sticky", "backlog"),  // delivered; send_resolved; will not match the resolved finding
+			to("quiet", "sns"),       // delivered; no send_resolved; will not match
+			grouped,                  // grouped routes never get resolved rows
 		)
 		ingest(t, s, open)
 		if _, err := s.FlushGroups(ctx, t0.Add(time.Second), 10); err != nil {
@@ -323,6 +355,53 @@ func TestIngestOddText(t *testing.T) {
 		ds := all(t, s)
 		if len(ds) != 1 || ds[0].FindingID != "Fodd\uFFFD" || ds[0].Route != "r" || ds[0].FindingKey != r.FindingKey {
 			t.Errorf("deliveries = %+v, result key %q", ds, r.FindingKey)
+		}
+	})
+}
+
+// TestIngestConcurrentReplicas: two Stores (replicas) ingest the same
+// findings at once, in different orders; each delivery exists once.
+func TestIngestConcurrentReplicas(t *testing.T) {
+	forEachDSN(t, func(t *testing.T, dialect, dsn string) {
+		stores := []*store.Store{open(t, dsn), open(t, dsn)}
+		const findings, rounds = 20, 5
+		var mu sync.Mutex
+		created := 0
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			s := stores[w%2]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for r := 0; r < rounds; r++ {
+					var obs []store.Observation
+					for i := 0; i < findings; i++ {
+						k := i
+						if w%2 == 1 {
+							k = findings - 1 - i // the other order
+						}
+						obs = append(obs, observe(failing(fmt.Sprintf("C%02d", k), t0), to("r", "slack"),
+							store.Planned{Route: "g", Destination: "teams", GroupKey: fmt.Sprint(k % 3), Group: &store.GroupTiming{Wait: time.Second}}))
+					}
+					res, err := s.Ingest(context.Background(), obs)
+					if err != nil {
+						t.Errorf("Ingest: %v", err)
+						return
+					}
+					mu.Lock()
+					for _, x := range res {
+						created += x.Created
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if created != 2*findings {
+			t.Errorf("created %d deliveries in total, want %d", created, 2*findings)
+		}
+		if n := len(all(t, stores[0])); n != 2*findings {
+			t.Errorf("%d deliveries stored, want %d", n, 2*findings)
 		}
 	})
 }

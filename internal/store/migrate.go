@@ -71,12 +71,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	defer conn.Close()
 	if s.dialect == DialectPostgres {
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1 || current_schema()))", migrateLock); err != nil {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1 || COALESCE(current_schema(), '')))", migrateLock); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
 		}
 		defer func() {
 			// A fresh context: the lock must go even when ctx is done.
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(hashtext($1 || current_schema()))", migrateLock)
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(hashtext($1 || COALESCE(current_schema(), '')))", migrateLock)
 		}()
 	}
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"); err != nil {

@@ -118,8 +118,9 @@ func (s *Store) Attempts(ctx context.Context, deliveryID int64) ([]Attempt, erro
 
 // Requeue puts a dead or dropped delivery back to pending at now with
 // attempts reset; last_error and the attempt history are kept. A requeued
-// digest takes back its dead or dropped members. Other statuses: ErrStatus;
-// missing: ErrNotFound (both wrapped). Safe for concurrent use.
+// digest takes back its dead or dropped members; a member requeued on its
+// own is sent on its own. Other statuses: ErrStatus; missing: ErrNotFound
+// (both wrapped). Safe for concurrent use.
 func (s *Store) Requeue(ctx context.Context, id int64, now time.Time) error {
 	at := now.UnixMilli()
 	err := s.operate(ctx, id, []Status{StatusDead, StatusDropped}, func(tx *sql.Tx, kind string) error {

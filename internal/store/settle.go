@@ -83,8 +83,9 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string, r Receipt,
 				at, r.ID, r.URL, r.Channel, r.Thread, at, id); err != nil {
 				return fmt.Errorf("digest members: %w", err)
 			}
-			return s.queueFeedback(ctx, tx, `EXISTS (SELECT 1 FROM deliveries m
-				WHERE m.digest_id = ? AND m.finding_key = f.key AND m.episode = f.episode)`, []any{id}, at)
+			return s.queueFeedback(ctx, tx, `f.key IN (SELECT m.finding_key FROM deliveries m WHERE m.digest_id = ?)
+				AND EXISTS (SELECT 1 FROM deliveries m WHERE m.digest_id = ? AND m.finding_key = f.key AND m.episode = f.episode)`,
+				[]any{id, id}, at)
 		case KindNew, KindReopened:
 			if !r.IsZero() {
 				if _, err := s.exec(ctx, tx, `INSERT INTO tickets (finding_key, destination, episode, receipt_id, receipt_url,

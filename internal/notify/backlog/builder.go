@@ -137,6 +137,9 @@ var issueKeyPattern = regexp.MustCompile(`^(?:[A-Z][A-Z0-9_]*-[0-9]+|[0-9]+)$`)
 // Issue form, the configuration filling what it omits (format json; see
 // createIssueFromJSON).
 //
+// The description of a new issue and every comment end with the
+// delivery's marker line (see Request.Marker), within Backlog's limits.
+//
 // Errors are permanent: a message Backlog could never accept.
 func (b *Builder) Build(m *notify.Message) (Request, error) {
 	if err := m.Validate(); err != nil {

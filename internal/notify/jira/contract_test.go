@@ -204,7 +204,7 @@ func TestContractCreateIssue(t *testing.T) {
 	}{
 		{"cloud v3", newTestNotifier, 3, basicAuth, map[string]any{
 			"priority":          map[string]any{"name": "High"}, // HIGH → High
-			"labels":            []any{"security-hub", "aws_findings"},
+			"labels":            []any{"security-hub", "aws_findings", notify.Marker("delivery-new")},
 			"components":        []any{map[string]any{"name": "Cloud Security"}},
 			"customfield_10010": "hubrelay",
 			"customfield_10020": map[string]any{"value": "Production"},
@@ -212,7 +212,7 @@ func TestContractCreateIssue(t *testing.T) {
 		{"data center v2", newServerNotifier, 2, bearerAuth, map[string]any{
 			"issuetype": map[string]any{"id": "10004"},
 			"priority":  map[string]any{"name": "Major"},
-			"labels":    []any{"security-hub"},
+			"labels":    []any{"security-hub", notify.Marker("delivery-new")},
 		}},
 	}
 	for _, tt := range tests {

@@ -12,4 +12,10 @@
 //
 // The requests are built by Builder.Build, a pure function of the message,
 // the Config and the render options; Notifier sends what it builds.
+//
+// Jira has no idempotency key. Every new issue is labelled with the
+// delivery's marker (notify.Marker), and a retry (Message.Attempt > 1)
+// searches for that label (POST /rest/api/3/search/jql on Cloud, GET
+// /rest/api/2/search on Server and Data Center) before creating, so an
+// attempt whose answer was lost creates no second issue.
 package jira

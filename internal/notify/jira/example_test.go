@@ -10,8 +10,9 @@ import (
 	"github.com/hubrelay/hubrelay/internal/render"
 )
 
-// A new finding becomes a Create issue request; the same finding resolved
-// later moves the issue its first delivery created through the resolve
+// A new finding becomes a Create issue request, labelled with its
+// delivery's marker (notify.Marker("k1")); the same finding resolved later
+// moves the issue its first delivery created through the resolve
 // transition, with a comment.
 func ExampleBuildRequest() {
 	cfg := &jira.Config{
@@ -54,7 +55,7 @@ func ExampleBuildRequest() {
 	// Output:
 	// create issue POST /rest/api/3/issue
 	// summary: [高] S3.8 S3 general purpose buckets should block public access
-	// priority: High labels: [security_hub]
+	// priority: High labels: [security_hub hubrelay-6ab9f1eb8f7d3388]
 	// description: doc document, 8 blocks
 	// transition issue /rest/api/3/issue/SEC-123/transitions to Done then /rest/api/3/issue/SEC-123/comment
 }

@@ -187,7 +187,8 @@ func TestContractRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.Notify(context.Background(), notifytest.Message(t)); err != nil { // INFORMATIONAL control finding
+	m := notifytest.Message(t) // INFORMATIONAL control finding
+	if _, err := n.Notify(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	body := checkCall(t, srv.Requests()[0], http.MethodPost, "/rest/api/2/issue", bearerAuth) // 127.0.0.1 is not Jira Cloud
@@ -195,7 +196,7 @@ func TestContractRegistry(t *testing.T) {
 	for key, want := range map[string]string{
 		"issuetype":         "map[id:10004]",
 		"priority":          "map[name:Trivial]",
-		"labels":            "[security_hub aws]",
+		"labels":            "[security_hub aws " + notify.Marker(m.Key) + "]",
 		"customfield_10300": "[map[name:AWS]]",
 	} {
 		if got := fmt.Sprint(fields[key]); got != want {

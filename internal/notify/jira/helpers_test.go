@@ -199,6 +199,14 @@ func describe(t testing.TB, r Request) string {
 	case ActionNone:
 		return fmt.Sprintf("no request: %s\n", r.Reason)
 	case ActionCreateIssue:
+		if r.Marker != "" {
+			calls.WriteString("→ on a retry (Attempt > 1) first, and no create when it finds an issue:\n")
+			if b := r.SearchBody("SEC"); b != nil {
+				call("POST", r.SearchPath("SEC"), b)
+			} else {
+				call("GET", r.SearchPath("SEC"), nil)
+			}
+		}
 		text = r.Issue.Fields.Description
 		issue := *r.Issue
 		if _, ok := text.(string); ok {

@@ -27,13 +27,16 @@ type SearchRequest struct {
 // searchAnswer is the part of a search answer the destination reads; v3's
 // enhanced search and v2's GET /rest/api/2/search both list "issues".
 type searchAnswer struct {
-	Issues []struct {
-		ID     string `json:"id"`
-		Key    string `json:"key"`
-		Fields struct {
-			Labels []string `json:"labels"`
-		} `json:"fields"`
-	} `json:"issues"`
+	Issues []searchedIssue `json:"issues"`
+}
+
+// searchedIssue is one issue of a search answer, with the labels asked for.
+type searchedIssue struct {
+	ID     string `json:"id"`
+	Key    string `json:"key"`
+	Fields struct {
+		Labels []string `json:"labels"`
+	} `json:"fields"`
 }
 
 // MarkerJQL is the JQL that finds the issues of project carrying the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/render"
 )
 
@@ -35,7 +36,7 @@ custom_fields:
 `, map[string]string{
 			"issuetype":         `{"id":"10004"}`,
 			"priority":          `{"name":"High"}`,
-			"labels":            `["security_hub","aws"]`,
+			"labels":            `["security_hub","aws","` + notify.Marker("delivery-new") + `"]`,
 			"components":        `[{"name":"Cloud Security"}]`,
 			"customfield_10010": `"hubrelay"`,
 			"customfield_10020": `{"value":"Production"}`,

@@ -23,4 +23,17 @@
 //
 // The server is for tests only: New takes a testing.TB and closes the
 // server when the test ends. A Server is safe for concurrent use.
+//
+// A test configures the backlog destination (or a child hubrelay process)
+// with the server's address, which the destination accepts over plain
+// http because it is a loopback address:
+//
+//	srv := backlogtest.New(t, backlogtest.Options{ProjectID: 12345, FailRate: 0.3, LostAnswerRate: 0.5, Seed: 1})
+//	cfg := &backlog.Config{Space: srv.URL(), APIKey: srv.APIKey(), ProjectID: 12345, IssueTypeID: 2}
+//	// … deliver, retrying with Message.Attempt counting up …
+//	for marker, n := range srv.IssuesByMarker() {
+//		if n > 1 {
+//			t.Errorf("%d issues for delivery %s", n, marker)
+//		}
+//	}
 package backlogtest
