@@ -202,11 +202,17 @@ func TestOneBadObservationDoesNotFailTheOthers(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]error, 12)
 	wg.Add(1)
-	go func() { defer wg.Done(); _, results[0] = in.Body(context.Background(), "http", event(t, 100, "111111111111")) }()
+	go func() {
+		defer wg.Done()
+		_, results[0] = in.Body(context.Background(), "http", event(t, 100, "111111111111"))
+	}()
 	<-g.entered
 	for i := 1; i < 12; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, results[i] = in.Body(context.Background(), "http", event(t, i, "111111111111")) }()
+		go func() {
+			defer wg.Done()
+			_, results[i] = in.Body(context.Background(), "http", event(t, i, "111111111111"))
+		}()
 	}
 	for len(in.reqs) < 11 {
 		time.Sleep(time.Millisecond)
