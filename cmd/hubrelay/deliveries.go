@@ -25,7 +25,7 @@ config. A delivery that used up its attempts or its age is dead: it stays in the
 store until you retry or drop it.
 
 Exit status: 0 success; 1 a delivery named was not found or could not be
-changed; 2 invalid config or flags.`,
+changed, or the store could not be opened; 2 invalid config or flags.`,
 	}
 	cmd.PersistentFlags().StringVarP(&configPath, "config", "c", "", "config file (required)")
 	_ = cmd.MarkPersistentFlagRequired("config")

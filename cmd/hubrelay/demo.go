@@ -47,8 +47,8 @@ log, and sends the same findings once more to show that nothing is told twice.
 --dry-run only shows where each finding would go, as "hubrelay test" does.
 Print the config it uses with "hubrelay demo --show-config".
 
-Exit status: 0 on success, 1 if a bundled sample could not be read or a
-delivery failed.`,
+Exit status: 0 on success; 1 if a bundled sample could not be read, a delivery
+is dead, or the store could not be opened; 2 for invalid flags.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(output); err != nil {
@@ -94,10 +94,7 @@ delivery failed.`,
 				return fail(exitNegative, "demo folder: %w", err)
 			}
 			cfg.Store = "sqlite:" + filepath.Join(dir, "hubrelay.db")
-			ctx := cmd.Context()
-			dctx, cancel := withTimeout(ctx, wait)
-			defer cancel()
-			rep, err := runDemo(dctx, s, cfg, items, dir, clockFrom(now, at != ""))
+			rep, err := runDemo(cmd.Context(), wait, s, cfg, items, dir, clockFrom(now, at != ""))
 			if err != nil {
 				return fail(exitNegative, "demo: %w", err)
 			}
@@ -145,7 +142,9 @@ type demoReport struct {
 	Deliveries []deliveryJSON `json:"deliveries"`
 }
 
-func runDemo(ctx context.Context, s streams, cfg *config.Config, items []finding.Item, dir string, now func() time.Time) (*demoReport, error) {
+// runDemo commits the samples, delivers for at most wait, commits them
+// again and reads the store.
+func runDemo(ctx context.Context, wait time.Duration, s streams, cfg *config.Config, items []finding.Item, dir string, now func() time.Time) (*demoReport, error) {
 	rep := &demoReport{Folder: dir, Messages: filepath.Join(dir, "messages.jsonl")}
 	msgs, err := os.Create(rep.Messages)
 	if err != nil {
@@ -162,8 +161,15 @@ func runDemo(ctx context.Context, s streams, cfg *config.Config, items []finding
 		return nil, err
 	}
 	counts := func(ctx context.Context) (map[store.Status]int, error) { return svc.Store().Counts(ctx) }
-	if _, err := svc.Queue().Drain(ctx, counts); err != nil {
+	dctx, cancel := withTimeout(ctx, wait)
+	_, err = svc.Queue().Drain(dctx, counts)
+	timedOut := dctx.Err() != nil && ctx.Err() == nil
+	cancel()
+	if err != nil {
 		return nil, err
+	}
+	if timedOut {
+		fmt.Fprintf(s.err, "hubrelay: demo: deliveries still waiting after --wait %s (see the delivery log)\n", wait)
 	}
 	if rep.Again, err = svc.Ingester().Items(ctx, "demo", items); err != nil {
 		return nil, err

@@ -46,8 +46,8 @@ A progress bar is drawn on standard error when it is a terminal.
    "input_errors", "store": {"<status>": count, ...}}
 
 Exit status: 0 everything read and delivered; 1 some input could not be read,
-or deliveries are dead or still waiting when route stops (see "hubrelay
-deliveries list"); 2 invalid config or flags.`,
+deliveries are dead or still waiting when route stops (see "hubrelay
+deliveries list"), or the store could not be opened; 2 invalid config or flags.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(output); err != nil {
 				return err
@@ -97,7 +97,7 @@ deliveries list"); 2 invalid config or flags.`,
 			}
 			bar.Finish()
 
-			counts := map[store.Status]int{}
+			var counts map[store.Status]int
 			if !noDeliver {
 				dctx, cancel := withTimeout(ctx, wait)
 				counts, err = drainWithProgress(dctx, svc, s.err)

@@ -9,7 +9,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -89,7 +88,7 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 		}
 	}()
 	if s.store, err = store.Open(ctx, cfg.Store); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, err
 	}
 	s.metrics.WatchDepth(func(ctx context.Context) (map[string]int, error) {
 		counts, err := s.store.Counts(ctx)

@@ -208,6 +208,9 @@ func (in *ingester) apply(ctx context.Context, i int, o *Observation) error {
 	key := FindingKey(f)
 	row := in.rows[key]
 	now := in.clock(o).UnixMilli()
+	if f.ActionName != "" {
+		return in.applyAction(i, o, key, row, now)
+	}
 	next, tr, from, to := step(row.state, time.UnixMilli(f.UpdatedAt.UnixMilli()), IsOpen(f))
 	res := &in.results[i]
 	*res = IngestResult{FindingKey: key, Episode: next.Episode, Transition: tr}
@@ -215,17 +218,7 @@ func (in *ingester) apply(ctx context.Context, i int, o *Observation) error {
 		return nil
 	}
 
-	body := o.Event
-	if body == nil {
-		body = []byte{}
-	}
-	sum := sha256.Sum256(body)
-	ref := eventRef{key, hex.EncodeToString(sum[:])}
-	if _, known := in.eventIDs[ref]; !known && in.eventArgs[ref] == nil {
-		in.events = append(in.events, ref)
-		in.eventArgs[ref] = []any{key, ref.hash, body, now}
-	}
-	row.event = ref
+	row.event = in.keepEvent(key, o.Event, now)
 	row.state = next
 	row.dirty, row.f, row.lastSeen, row.markNotified = true, o, now, o.MarkNotified
 
@@ -243,6 +236,47 @@ func (in *ingester) apply(ctx context.Context, i int, o *Observation) error {
 		return in.planResolved(ctx, i, o, key, row, now)
 	}
 	return nil
+}
+
+// applyAction handles a "Security Hub Findings - Custom Action" event: a
+// person asked for this finding to be sent, now. The event is a snapshot
+// of the finding at the time of the click, not a change of its state, so
+// the episode is left alone and the event is never stale; each action
+// event is delivered once (by its content) to every destination its routes
+// name, whatever was told before.
+func (in *ingester) applyAction(i int, o *Observation, key string, row *findingRow, now int64) error {
+	res := &in.results[i]
+	*res = IngestResult{FindingKey: key, Episode: row.state.Episode, Transition: TransitionUnchanged}
+	ref := in.keepEvent(key, o.Event, now)
+	if o.SuppressedBy != "" {
+		in.hits = append(in.hits, []any{o.SuppressedBy, key, row.state.Episode, now})
+		return nil
+	}
+	saved := row.event
+	row.event = ref
+	for j := range o.Deliveries {
+		p := o.Deliveries[j]
+		p.Group = nil // an explicit request is not held for a digest
+		in.add(i, o, key, row, now, KindNew, PhaseActionPrefix+ref.hash[:16], p.Route, p.Destination, &p)
+	}
+	row.event = saved
+	return nil
+}
+
+// keepEvent queues the event body for storage (once per distinct body)
+// and returns its reference.
+func (in *ingester) keepEvent(key string, event []byte, now int64) eventRef {
+	body := event
+	if body == nil {
+		body = []byte{}
+	}
+	sum := sha256.Sum256(body)
+	ref := eventRef{key, hex.EncodeToString(sum[:])}
+	if _, known := in.eventIDs[ref]; !known && in.eventArgs[ref] == nil {
+		in.events = append(in.events, ref)
+		in.eventArgs[ref] = []any{key, ref.hash, body, now}
+	}
+	return ref
 }
 
 // add buffers a delivery of the observation's finding.

@@ -56,6 +56,11 @@ const (
 	PhaseOpen     = "open"
 	PhaseResolved = "resolved"
 	PhaseDigest   = "digest"
+	// PhaseActionPrefix starts the phase of a delivery asked for by a
+	// Security Hub custom action: "action-" and the first 16 hex digits of
+	// the event's SHA-256, so each action event is delivered once however
+	// often EventBridge sends it, and each new click is delivered again.
+	PhaseActionPrefix = "action-"
 )
 
 // Receipt is what a destination returned for a delivered message: a ticket
