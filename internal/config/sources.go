@@ -10,6 +10,9 @@ import (
 // off.
 type Sources struct {
 	HTTP *HTTPSource
+	SQS  *SQSSource
+	// Poll reads findings with GetFindings on a schedule.
+	Poll *PollSource
 }
 
 // SecurityHub configures the Security Hub API hubrelay calls back.
@@ -20,15 +23,32 @@ type SecurityHub struct {
 	// MarkNotified sets Workflow NOTIFIED on a finding once the deliveries
 	// its routes asked for have succeeded.
 	MarkNotified bool
+	// Note writes the receipts of those deliveries (ticket keys and links)
+	// into the finding's note; default true.
+	Note bool
+	// TicketFields writes each ticket key into the finding's
+	// UserDefinedFields as "hubrelay_<destination>"; default true.
+	TicketFields bool
+	// Actions are the custom action targets hubrelay keeps in step, in
+	// file order.
+	Actions []*ActionTarget
 }
 
 func (l *loader) decodeSources(n ast.Node) Sources {
 	var src Sources
-	o, ok := l.object(n, "sources", "http")
-	if !ok || o.keys["http"] == nil {
+	o, ok := l.object(n, "sources", "http", "sqs", "poll")
+	if !ok {
 		return src
 	}
-	src.HTTP = l.decodeHTTPSource(o.key("http"), o.value("http"))
+	if o.keys["http"] != nil {
+		src.HTTP = l.decodeHTTPSource(o.key("http"), o.value("http"))
+	}
+	if o.keys["sqs"] != nil {
+		src.SQS = l.decodeSQSSource(o.key("sqs"), o.value("sqs"))
+	}
+	if o.keys["poll"] != nil {
+		src.Poll = l.decodePollSource(o.key("poll"), o.value("poll"))
+	}
 	return src
 }
 
@@ -56,11 +76,12 @@ func validRegion(s string) bool {
 }
 
 func (l *loader) decodeSecurityHub(n ast.Node) SecurityHub {
-	var sh SecurityHub
-	o, ok := l.object(n, "securityhub", "region", "mark_notified")
+	sh := SecurityHub{Note: true, TicketFields: true}
+	o, ok := l.object(n, "securityhub", "region", "mark_notified", "note", "ticket_fields", "actions")
 	if !ok {
 		return sh
 	}
+	l.decodeSecurityHubOptions(&sh, o)
 	if o.has("region") {
 		if s, ok := l.stringValue(o.value("region"), "securityhub.region"); ok {
 			if validRegion(s) {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -59,5 +58,12 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 // Unavailable marks the error as temporary: HTTP answers 503.
 func (e *UnavailableError) Unavailable() bool { return true }
 
-// ErrClosed is returned by calls made after Close.
-var ErrClosed = errors.New("ingest: closed")
+// ErrClosed is returned by calls made after Close. It is temporary
+// (Unavailable): the sender should try again, on this process once it is
+// back or on another replica.
+var ErrClosed error = closedError{}
+
+type closedError struct{}
+
+func (closedError) Error() string     { return "ingest: closed" }
+func (closedError) Unavailable() bool { return true }

@@ -300,6 +300,7 @@ func (in *Ingester) submit(ctx context.Context, obs []store.Observation) ([]stor
 // transaction, and answers each.
 func (in *Ingester) commitLoop() {
 	defer close(in.done)
+	concurrent := false
 	for {
 		var first *request
 		select {
@@ -320,9 +321,31 @@ func (in *Ingester) commitLoop() {
 				break gather
 			}
 		}
+		if concurrent && n < in.maxBatch {
+			// Callers came together last time: give the others a moment
+			// to arrive, so that one commit serves them all. A lone
+			// caller never waits.
+			t := time.NewTimer(gatherWindow)
+		wait:
+			for n < in.maxBatch {
+				select {
+				case r := <-in.reqs:
+					batch = append(batch, r)
+					n += len(r.obs)
+				case <-t.C:
+					break wait
+				}
+			}
+			t.Stop()
+		}
+		concurrent = len(batch) > 1
 		in.commit(batch, n)
 	}
 }
+
+// gatherWindow is how long a commit waits for more callers when the last
+// one served several: about the cost of one small commit.
+const gatherWindow = time.Millisecond
 
 // drain answers requests that raced with Close.
 func (in *Ingester) drain() {

@@ -235,8 +235,10 @@ func TestServe(t *testing.T) {
 			if c := nonzero(counts(t, svc.Store())); c[store.StatusDelivered] != 2 || len(c) != 1 {
 				t.Errorf("store holds %v; want 2 delivered", c)
 			}
-			if _, err := http.Get(base + "/healthz"); err == nil {
-				t.Errorf("the listener still answers after Serve returned")
+			fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			if resp, err := fresh.Get(base + "/healthz"); err == nil {
+				resp.Body.Close()
+				t.Errorf("the listener still answers after Serve returned: %s", resp.Status)
 			}
 		})
 	}

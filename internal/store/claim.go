@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,17 +27,23 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	var out []Claimed
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = nil
+		if err := s.relaxed(ctx, tx); err != nil {
+			return err
+		}
 		at := now.UnixMilli()
+		// The limit is written into the statement, not bound: SQLite
+		// recompiles a statement whose LIMIT parameter changes, and the
+		// queue's limit (its free workers) changes all the time.
 		rows, err := s.query(ctx, tx, `WITH c AS (
 				SELECT id FROM deliveries
 				WHERE (status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?))
 				   OR (status = 'sending' AND lease_until < ?)
-				ORDER BY next_at, id LIMIT ? {{skiplocked}})
+				ORDER BY next_at, id LIMIT `+strconv.Itoa(limit)+` {{skiplocked}})
 			UPDATE deliveries SET status = 'sending', lease_owner = ?, lease_until = ?,
 				attempts = attempts + 1, updated_at = ?
 			WHERE id IN (SELECT id FROM c)
 			RETURNING `+deliveryCols+`, event_id`,
-			at, at, at, limit, owner, now.Add(lease).UnixMilli(), at)
+			at, at, at, owner, now.Add(lease).UnixMilli(), at)
 		if err != nil {
 			return err
 		}

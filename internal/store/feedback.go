@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hubrelay/hubrelay/internal/finding"
 )
 
 // MaxFeedbackBatch is the most feedback rows ClaimFeedback returns: one
@@ -59,6 +61,11 @@ func (s *Store) ClaimFeedback(ctx context.Context, owner string, now time.Time, 
 				return fmt.Errorf("feedback %d: %w", out[i].ID, err)
 			}
 			out[i].Notes = notes
+			format, err := s.feedbackFormat(ctx, tx, out[i].FindingKey, out[i].ProductARN)
+			if err != nil {
+				return fmt.Errorf("feedback %d: %w", out[i].ID, err)
+			}
+			out[i].Format = format
 		}
 		return nil
 	})
@@ -69,31 +76,53 @@ func (s *Store) ClaimFeedback(ctx context.Context, owner string, now time.Time, 
 }
 
 // notes returns the distinct non-empty receipts of an episode's delivered
-// deliveries, oldest first.
-func (s *Store) notes(ctx context.Context, q querier, findingKey string, episode int) ([]Receipt, error) {
-	rows, err := s.query(ctx, q, `SELECT receipt_id, receipt_url, receipt_channel, receipt_thread FROM deliveries
+// deliveries with their destinations, oldest first.
+func (s *Store) notes(ctx context.Context, q querier, findingKey string, episode int) ([]Note, error) {
+	rows, err := s.query(ctx, q, `SELECT destination, receipt_id, receipt_url, receipt_channel, receipt_thread FROM deliveries
 		WHERE finding_key = ? AND episode = ? AND status = 'delivered' ORDER BY delivered_at, id`, findingKey, episode)
 	if err != nil {
 		return nil, fmt.Errorf("notes: %w", err)
 	}
 	defer rows.Close()
-	var out []Receipt
-	seen := map[Receipt]bool{}
+	var out []Note
+	seen := map[Note]bool{}
 	for rows.Next() {
-		var r Receipt
-		if err := rows.Scan(&r.ID, &r.URL, &r.Channel, &r.Thread); err != nil {
+		var n Note
+		if err := rows.Scan(&n.Destination, &n.ID, &n.URL, &n.Channel, &n.Thread); err != nil {
 			return nil, fmt.Errorf("notes: %w", err)
 		}
-		if r.IsZero() || seen[r] {
+		if n.Receipt.IsZero() || seen[n] {
 			continue
 		}
-		seen[r] = true
-		out = append(out, r)
+		seen[n] = true
+		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("notes: %w", err)
 	}
 	return out, nil
+}
+
+// feedbackFormat returns the format of the finding's last stored event, or,
+// when no event is stored, the format its product ARN implies (OCSF
+// findings name their product with a "productv2/" ARN).
+func (s *Store) feedbackFormat(ctx context.Context, q querier, findingKey, productARN string) (finding.Format, error) {
+	var body []byte
+	err := s.queryRow(ctx, q, `SELECT e.body FROM findings f JOIN events e ON e.id = f.event_id WHERE f.key = ?`,
+		findingKey).Scan(&body)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return "", fmt.Errorf("format: %w", err)
+	default:
+		if items, _ := finding.Decode("event", body); len(items) > 0 && items[0].Finding.Format != "" {
+			return items[0].Finding.Format, nil
+		}
+	}
+	if strings.Contains(productARN, ":productv2/") {
+		return finding.FormatOCSF, nil
+	}
+	return finding.FormatASFF, nil
 }
 
 // CompleteFeedback marks feedback rows leased by owner done. Rows no longer

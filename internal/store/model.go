@@ -201,11 +201,22 @@ type Attempt struct {
 type Feedback struct {
 	ID         int64
 	FindingKey string
-	FindingID  string
-	ProductARN string
-	Episode    int
-	Attempts   int
-	Notes      []Receipt // receipts of the episode's delivered deliveries
+	FindingID  string // ASFF Id; OCSF metadata.uid
+	ProductARN string // ASFF ProductArn; OCSF metadata.product.uid
+	// Format is the schema the finding last arrived in: ASFF findings are
+	// updated with BatchUpdateFindings, OCSF ones with
+	// BatchUpdateFindingsV2.
+	Format   finding.Format
+	Episode  int
+	Attempts int
+	Notes    []Note // receipts of the episode's delivered deliveries
+}
+
+// Note is the receipt one destination returned for a delivery of a
+// feedback's episode.
+type Note struct {
+	Destination string // the configured destination name
+	Receipt
 }
 
 // Filter selects deliveries for the operator listing. Zero fields match

@@ -69,6 +69,9 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string, r Receipt,
 	r = Receipt{ID: text(r.ID), URL: text(r.URL), Channel: text(r.Channel), Thread: text(r.Thread)}
 	at := now.UnixMilli()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.relaxed(ctx, tx); err != nil {
+			return err
+		}
 		d, err := s.settle(ctx, tx, id, owner, `status = 'delivered', delivered_at = ?,
 			receipt_id = ?, receipt_url = ?, receipt_channel = ?, receipt_thread = ?`,
 			[]any{at, r.ID, r.URL, r.Channel, r.Thread}, OutcomeDelivered, "", at)
@@ -140,6 +143,9 @@ func (s *Store) queueFeedback(ctx context.Context, tx *sql.Tx, where string, arg
 func (s *Store) Retry(ctx context.Context, id int64, owner, lastErr string, next, now time.Time) error {
 	lastErr = clip(lastErr)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.relaxed(ctx, tx); err != nil {
+			return err
+		}
 		_, err := s.settle(ctx, tx, id, owner, `status = 'pending', next_at = ?, last_error = ?`,
 			[]any{next.UnixMilli(), lastErr}, OutcomeRetry, lastErr, now.UnixMilli())
 		return err
@@ -158,6 +164,9 @@ func (s *Store) Kill(ctx context.Context, id int64, owner, lastErr string, now t
 	lastErr = clip(lastErr)
 	at := now.UnixMilli()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.relaxed(ctx, tx); err != nil {
+			return err
+		}
 		d, err := s.settle(ctx, tx, id, owner, `status = 'dead', last_error = ?`,
 			[]any{lastErr}, OutcomeDead, lastErr, at)
 		if err != nil {

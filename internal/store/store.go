@@ -209,6 +209,23 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 }
 
+// relaxed lets a PostgreSQL transaction of the queue's bookkeeping (a
+// claim, an outcome) commit without waiting for its WAL flush. A server
+// crash may then forget the last such commits: the deliveries concerned
+// are claimed and sent again, and ticket destinations find the ticket the
+// first attempt created. Ingest commits, which a source acknowledges,
+// always wait. On SQLite, where synchronous=NORMAL already holds, it does
+// nothing.
+func (s *Store) relaxed(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != DialectPostgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return fmt.Errorf("relax commit: %w", err)
+	}
+	return nil
+}
+
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

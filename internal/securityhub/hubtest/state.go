@@ -1,0 +1,90 @@
+package hubtest
+
+import (
+	"slices"
+	"sort"
+)
+
+// state is everything the server stores; Server.mu guards it.
+type state struct {
+	asff    map[asffKey]*asffRecord
+	ocsf    map[string]*ocsfRecord // by metadata.uid
+	members map[string]Member      // by account ID
+	actions map[string]*actionTarget
+	// fail holds finding IDs (ASFF Id, OCSF metadata.uid or
+	// finding_info.uid) whose updates fail (FailUpdates).
+	fail map[string]bool
+	// seq numbers records in the order they were first stored.
+	seq int64
+}
+
+func newState() state {
+	return state{
+		asff:    make(map[asffKey]*asffRecord),
+		ocsf:    make(map[string]*ocsfRecord),
+		members: make(map[string]Member),
+		actions: make(map[string]*actionTarget),
+		fail:    make(map[string]bool),
+	}
+}
+
+// nextSeq returns the next insertion number.
+func (st *state) nextSeq() int64 {
+	st.seq++
+	return st.seq
+}
+
+// asffKey identifies an ASFF finding: Security Hub's finding identifier is
+// the pair of product ARN and the product's finding Id.
+type asffKey struct {
+	productARN string
+	id         string
+}
+
+// asffRecord is one stored ASFF finding.
+type asffRecord struct {
+	seq   int64
+	doc   map[string]any // decoded with json.Number
+	raw   []byte         // the current finding JSON, compact
+	event []byte         // raw wrapped in its EventBridge event
+}
+
+// sortedASFF returns the stored ASFF findings in insertion order.
+func (st *state) sortedASFF() []*asffRecord {
+	out := make([]*asffRecord, 0, len(st.asff))
+	for _, r := range st.asff {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *asffRecord) int { return compareInt64(a.seq, b.seq) })
+	return out
+}
+
+// sortedOCSF returns the stored OCSF findings in insertion order.
+func (st *state) sortedOCSF() []*ocsfRecord {
+	out := make([]*ocsfRecord, 0, len(st.ocsf))
+	for _, r := range st.ocsf {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *ocsfRecord) int { return compareInt64(a.seq, b.seq) })
+	return out
+}
+
+func compareInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
