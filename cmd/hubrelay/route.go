@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hubrelay/hubrelay/internal/finding"
 	"github.com/hubrelay/hubrelay/internal/ingest"
 	"github.com/hubrelay/hubrelay/internal/notify/destinations"
 	"github.com/hubrelay/hubrelay/internal/service"
@@ -56,9 +55,6 @@ deliveries list"), or the store could not be opened; 2 invalid config or flags.`
 			if err != nil {
 				return err
 			}
-			if len(args) == 0 {
-				args = []string{"-"}
-			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			log := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -68,19 +64,7 @@ deliveries list"), or the store could not be opened; 2 invalid config or flags.`
 			}
 			defer svc.Close()
 
-			var items []finding.Item
-			var bad []error
-			for _, a := range args {
-				var its []finding.Item
-				var errs []error
-				if a == "-" {
-					its, errs = finding.DecodeReader("-", s.in)
-				} else {
-					its, errs = finding.DecodePath(a)
-				}
-				items = append(items, its...)
-				bad = append(bad, errs...)
-			}
+			items, bad := decodeArgs(s, args)
 			for _, e := range bad {
 				fmt.Fprintln(s.err, "hubrelay:", e)
 			}

@@ -44,22 +44,7 @@ named on stderr; the others are still shown), 2 the config or a flag is invalid.
 			if now, err = parseAt(at, cfg.Location); err != nil {
 				return err
 			}
-			if len(args) == 0 {
-				args = []string{"-"}
-			}
-			var items []finding.Item
-			var bad []error
-			for _, a := range args {
-				var its []finding.Item
-				var errs []error
-				if a == "-" {
-					its, errs = finding.DecodeReader("-", s.in)
-				} else {
-					its, errs = finding.DecodePath(a)
-				}
-				items = append(items, its...)
-				bad = append(bad, errs...)
-			}
+			items, bad := decodeArgs(s, args)
 			return evaluate(s, cfg, items, bad, output, now)
 		},
 	}
@@ -68,6 +53,29 @@ named on stderr; the others are still shown), 2 the config or a flag is invalid.
 	cmd.Flags().StringVar(&at, "at", "", atUsage)
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
+}
+
+// decodeArgs reads the findings of every argument (a file, a folder, or
+// "-" for standard input; none means "-"), keeping the documents that
+// could not be read as errors.
+func decodeArgs(s streams, args []string) ([]finding.Item, []error) {
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	var items []finding.Item
+	var bad []error
+	for _, a := range args {
+		var its []finding.Item
+		var errs []error
+		if a == "-" {
+			its, errs = finding.DecodeReader("-", s.in)
+		} else {
+			its, errs = finding.DecodePath(a)
+		}
+		items = append(items, its...)
+		bad = append(bad, errs...)
+	}
+	return items, bad
 }
 
 // evaluate routes every item, prints the results and the unreadable
