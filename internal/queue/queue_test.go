@@ -283,3 +283,39 @@ func TestExpiredLeaseIsTakenOverWithAttemptTwo(t *testing.T) {
 		}
 	})
 }
+
+// A destination that is down for a while (here 1.5 s, with back-off
+// capped at 200 ms; in production an hour, capped at 5 minutes) loses
+// nothing and doubles nothing: every delivery arrives once it is back.
+func TestDestinationDownThenBack(t *testing.T) {
+	forEachStore(t, func(t *testing.T, _ string, st *store.Store) {
+		const n = 300
+		ingestN(t, st, parseConfig(t, oneRoute), n, nil)
+		back := time.Now().Add(1500 * time.Millisecond)
+		var mu sync.Mutex
+		got := map[string]int{}
+		rec := &recorder{answer: func(m *notify.Message, _ int) (notify.Receipt, error) {
+			if time.Now().Before(back) {
+				return notify.Receipt{}, notify.Retry(errors.New("503 Service Unavailable"), 0)
+			}
+			mu.Lock()
+			got[m.Key]++
+			mu.Unlock()
+			return notify.Receipt{ID: "ok"}, nil
+		}}
+		policy := Policy{MaxAttempts: 1000, MaxAge: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}
+		q, _ := New(st, Config{Workers: 8, Poll: 10 * time.Millisecond, Destinations: map[string]Destination{"tickets": {Notifier: rec, Policy: policy}}})
+		runUntil(t, q, func() bool { return statusCount(t, st, store.StatusDelivered) == n })
+		if len(got) != n {
+			t.Fatalf("%d distinct deliveries arrived, want %d", len(got), n)
+		}
+		for k, c := range got {
+			if c != 1 {
+				t.Errorf("%s arrived %d times", k, c)
+			}
+		}
+		if d := statusCount(t, st, store.StatusDead); d != 0 {
+			t.Errorf("%d dead", d)
+		}
+	})
+}
