@@ -83,6 +83,7 @@ func newRootCommand(s streams) *cobra.Command {
 		newServeCommand(s),
 		newRouteCommand(s),
 		newDeliveriesCommand(s),
+		newActionsCommand(s),
 	)
 	return root
 }

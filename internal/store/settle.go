@@ -124,6 +124,22 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string, r Receipt,
 // where (over findings f) that asked for feedback, is open, and has no
 // delivery of its current episode unsettled or dead.
 func (s *Store) queueFeedback(ctx context.Context, tx *sql.Tx, where string, args []any, at int64) error {
+	if s.dialect == DialectPostgres {
+		// Two deliveries of one finding completing at once would each see
+		// the other still sending and neither queue the feedback. Locking
+		// the finding rows serializes them; the statement below then takes
+		// a fresh snapshot (READ COMMITTED) and sees the other's outcome.
+		rows, err := s.query(ctx, tx, `SELECT f.key FROM findings f WHERE `+where+` ORDER BY f.key FOR UPDATE OF f`, args...)
+		if err != nil {
+			return fmt.Errorf("lock finding: %w", err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("lock finding: %w", err)
+		}
+	}
 	_, err := s.exec(ctx, tx, `INSERT INTO feedback (finding_key, finding_id, product_arn, episode, status, next_at, created_at, updated_at)
 		SELECT f.key, f.id, f.product_arn, f.episode, 'pending', CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT)
 		FROM findings f
