@@ -83,6 +83,25 @@
 // however they are written: (*Config).Secrets includes them and errors never
 // show them.
 //
+// # The poll source and Security Hub
+//
+// sources.poll: {interval: 5m, filters: {...}, region: ...} reads findings
+// with GetFindings on a schedule. filters (required; {} reads every
+// finding) are Security Hub finding filters, checked as a route's are and
+// against what the poller can send: at most 9 attributes (GetFindings takes
+// 10 and the poller adds UpdatedAt for its checkpoint), no UpdatedAt, and a
+// list longer than 20 filters only where its filters are OR'ed (EQUALS,
+// PREFIX or CONTAINS; map filters on one Key; number, date, boolean or IP
+// filters), which the poller splits into several queries. interval is at
+// least 10s.
+//
+// securityhub: takes region, mark_notified (false), note (true: the
+// receipts of the deliveries go into the finding's note), ticket_fields
+// (true: each ticket key goes into UserDefinedFields as
+// hubrelay_<destination>) and actions, a list of custom action targets
+// {id, name, description} with the documented limits: id 1 to 20 letters
+// and digits, name 1 to 20 characters, description 1 to 256 characters.
+//
 // The package imports pattern to compile and check patterns while loading; it
 // knows nothing of destinations: the caller checks destination types and their
 // settings with WithDestinationTypes.

@@ -22,6 +22,7 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/queue"
 	"github.com/hubrelay/hubrelay/internal/route"
+	"github.com/hubrelay/hubrelay/internal/securityhub"
 	"github.com/hubrelay/hubrelay/internal/source"
 	"github.com/hubrelay/hubrelay/internal/store"
 )
@@ -45,8 +46,13 @@ type Options struct {
 	Now func() time.Time
 	// Owner names this process in delivery leases; default host-pid-random.
 	Owner string
-	// Marker receives findings to mark NOTIFIED; nil: no feedback.
+	// Marker receives findings to mark NOTIFIED; nil: a Security Hub
+	// updater when securityhub.mark_notified is set, else no feedback.
 	Marker queue.Marker
+	// SecurityHub is the Security Hub client for feedback and polling
+	// (tests and the demo pass one for the in-process API); nil: one from
+	// the AWS SDK's default chain, when the config needs it.
+	SecurityHub *securityhub.Client
 }
 
 // Service is one running hubrelay. Build it with Open; Serve runs it;
@@ -59,6 +65,7 @@ type Service struct {
 	queue     *queue.Queue
 	metrics   *metrics.Metrics
 	notifiers []notify.Notifier
+	poll      *securityhub.Poller
 	stopping  atomic.Bool
 }
 
@@ -136,6 +143,11 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 			reminders[r.Name] = r.RepeatInterval
 		}
 	}
+	if opt.Marker == nil {
+		if opt.Marker, err = marker(ctx, cfg, opt.SecurityHub, log); err != nil {
+			return nil, err
+		}
+	}
 	s.queue, err = queue.New(s.store, queue.Config{
 		Owner:        opt.Owner,
 		Workers:      cfg.Delivery.Workers,
@@ -162,6 +174,9 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 		Committed: s.queue.Wake,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if s.poll, err = s.poller(ctx, opt.SecurityHub); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -213,6 +228,7 @@ func (s *Service) Handler() http.Handler {
 // deliveries in flight, and returns. It returns the HTTP server's error
 // if it fails to serve.
 func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, sources := s.startSources(ctx)
 	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopQueue()
 	qdone := make(chan error, 1)
@@ -245,6 +261,7 @@ func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		s.stopping.Store(true)
 	}
+	serveErr = sources.wait(serveErr)
 	s.ingester.Close()
 	stopQueue()
 	if err := <-qdone; err != nil && serveErr == nil {

@@ -19,6 +19,7 @@ package sqstest
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -393,19 +394,12 @@ func (s *Server) problem(op, msg string) {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := r.Body.Read(buf)
-		b.Write(buf[:n])
-		if b.Len() > maxRequestBody {
-			return nil, fmt.Errorf("request body over %d bytes", maxRequestBody)
-		}
-		if err != nil {
-			if err.Error() == "EOF" {
-				return []byte(b.String()), nil
-			}
-			return nil, fmt.Errorf("read request body: %w", err)
-		}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
 	}
+	if len(b) > maxRequestBody {
+		return nil, fmt.Errorf("request body over %d bytes", maxRequestBody)
+	}
+	return b, nil
 }
