@@ -135,6 +135,7 @@ func (c *Client) API() *securityhub.Client { return c.api }
 // request logging is off) to slog.
 type sdkLogger struct{ log *slog.Logger }
 
+// Logf writes one SDK log line: warnings at Warn, the rest at Debug.
 func (l sdkLogger) Logf(class logging.Classification, format string, v ...any) {
 	msg := strings.TrimSpace(fmt.Sprintf(format, v...))
 	if class == logging.Warn {

@@ -1,6 +1,7 @@
 package securityhub
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -28,12 +29,16 @@ const NoteBy = "hubrelay"
 const FieldPrefix = "hubrelay_"
 
 // noteText is the note hubrelay writes on a finding whose deliveries
-// succeeded: "hubrelay: " and, for each receipt, the destination's name,
-// the receipt's ID and its URL ("hubrelay: backlog-a BLG-123
-// https://example.backlog.jp/view/BLG-123, slack-a 1700000000.0001"),
-// at most MaxNoteRunes characters: receipts that do not fit are left out
-// and " …" says so. Empty when no receipt has an ID or a URL.
+// succeeded: "hubrelay: " and, for each receipt in destination name order
+// (so that the note does not depend on which delivery finished first),
+// the destination's name, the receipt's ID and its URL ("hubrelay:
+// backlog-a BLG-123 https://example.backlog.jp/view/BLG-123, slack-a
+// 1700000000.0001"), at most MaxNoteRunes characters: receipts that do
+// not fit are left out and " …" says so. Empty when no receipt has an ID
+// or a URL.
 func noteText(notes []store.Note) string {
+	notes = slices.Clone(notes)
+	slices.SortStableFunc(notes, func(a, b store.Note) int { return strings.Compare(a.Destination, b.Destination) })
 	var parts []string
 	for _, n := range notes {
 		var words []string

@@ -68,6 +68,7 @@ type UnprocessedError struct {
 	Message    string
 }
 
+// Error returns "securityhub: finding ID not updated: CODE: MESSAGE".
 func (e *UnprocessedError) Error() string {
 	msg := "securityhub: finding " + e.FindingID + " not updated: " + e.Code
 	if e.Message != "" {
