@@ -87,9 +87,9 @@ func notAlphanumeric(r rune) bool {
 }
 
 type describeActionTargetsInput struct {
-	ActionTargetArns []string     `json:"ActionTargetArns"`
-	MaxResults       *number `json:"MaxResults"`
-	NextToken        *string      `json:"NextToken"`
+	ActionTargetArns []string `json:"ActionTargetArns"`
+	MaxResults       *number  `json:"MaxResults"`
+	NextToken        *string  `json:"NextToken"`
 }
 
 type describeActionTargetsOutput struct {

@@ -60,13 +60,7 @@ func (s *Server) Finding(productARN, id string) (json.RawMessage, bool) {
 
 // idHint names a finding by its Id for an error message, when it has one.
 func idHint(raw []byte) string {
-	var v struct {
-		ID any `json:"Id"`
-	}
-	if json.Unmarshal(raw, &v) != nil {
-		return ""
-	}
-	if id, ok := v.ID.(string); ok {
+	if id, ok := idOf(raw); ok {
 		return fmt.Sprintf(" (Id %q)", truncate(id, 120))
 	}
 	return ""
@@ -107,6 +101,7 @@ func (s *Server) storeASFF(rec *asffRecord) error {
 		return err
 	}
 	s.state.asff[key] = rec
+	s.state.changed()
 	return nil
 }
 

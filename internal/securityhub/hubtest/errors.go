@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // apiError is an error answer of the API: the HTTP status, the error code
@@ -96,6 +97,7 @@ func writeError(w http.ResponseWriter, requestID string, e *apiError) {
 func writeJSON(w http.ResponseWriter, requestID string, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("X-Amzn-RequestId", requestID)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)

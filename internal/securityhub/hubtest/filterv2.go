@@ -69,8 +69,8 @@ type dateFilterBody struct {
 
 type dateRangeBody struct {
 	Value      *number `json:"Value"`
-	Unit       *string      `json:"Unit"`
-	Comparison *string      `json:"Comparison"`
+	Unit       *string `json:"Unit"`
+	Comparison *string `json:"Comparison"`
 }
 
 type ocsfBooleanFilter struct {
@@ -128,8 +128,9 @@ type compileV2 struct {
 //   - NumberFilter members form a range (AND). DateFilter Start and End are
 //     inclusive; DateRange WITHIN N DAYS is now-N days <= t <= now,
 //     OLDER_THAN is t < now-N days. A missing boolean is false.
-//   - MapFilter fields are lists of {name, value} objects (resources.tags)
-//     or JSON objects; Key selects the entry.
+//   - MapFilter fields are lists of {name, value} objects (resources.tags;
+//     {name, values[]} in compliance.control_parameters) or JSON objects;
+//     Key selects the entries, any of whose values may match.
 //   - IpFilter Cidr is a CIDR block or a bare address.
 //
 // Field names must be those the SDK enumerates for each filter type.
@@ -483,7 +484,7 @@ func (c *compileV2) datePredicate(f *ocsfDateFilter, where string) (predicate, *
 		if dr.Value == nil {
 			return nil, validation("GetFindingsV2: %s.Filter.DateRange.Value is required", where)
 		}
-		days, verr := intIn(*dr.Value, 0, math.MaxInt32)
+		days, verr := intIn(json.Number(*dr.Value), 0, math.MaxInt32)
 		if verr != nil {
 			return nil, validation("GetFindingsV2: %s.Filter.DateRange.Value %v", where, verr)
 		}
@@ -565,8 +566,17 @@ func mapEntries(doc map[string]any, path []string, key string) []string {
 			}
 		case map[string]any:
 			if name, ok := t["name"].(string); ok {
-				if name == key {
-					out = append(out, scalarString(t["value"]))
+				if name != key {
+					return
+				}
+				if v, ok := t["value"]; ok && v != nil {
+					out = append(out, scalarString(v))
+				}
+				// compliance.control_parameters: {"name", "values": [...]}
+				if vs, ok := t["values"].([]any); ok {
+					for _, v := range vs {
+						out = append(out, scalarString(v))
+					}
 				}
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 
 	"github.com/hubrelay/hubrelay/internal/pattern"
 )
@@ -11,7 +12,7 @@ import (
 // getFindingsInput is the GetFindings request body.
 type getFindingsInput struct {
 	Filters      json.RawMessage `json:"Filters"`
-	MaxResults   *number    `json:"MaxResults"`
+	MaxResults   *number         `json:"MaxResults"`
 	NextToken    *string         `json:"NextToken"`
 	SortCriteria []sortCriterion `json:"SortCriteria"`
 }
@@ -38,7 +39,9 @@ func maxResults(op string, n *number, def, limit int64) (int, *apiError) {
 // getFindings answers GetFindings (POST /findings): the stored ASFF
 // findings that match Filters, sorted by SortCriteria (default UpdatedAt
 // descending, an undocumented choice), MaxResults per page (1 to 100,
-// default 100), continued with NextToken.
+// default 100), continued with NextToken. The pages of one query are cut
+// from the result list of its first page while no finding changes (a
+// change makes the next page query again).
 func (s *Server) getFindings(r *request) (any, *apiError) {
 	const op = "GetFindings"
 	var in getFindingsInput
@@ -74,22 +77,16 @@ func (s *Server) getFindings(r *request) (any, *apiError) {
 		return nil, invalidInput("%s: the NextToken is invalid: it is not a token this server issued for the same Filters and SortCriteria", op)
 	}
 
-	now := s.now()
 	var hits []*asffRecord
-	for _, rec := range s.state.sortedASFF() {
-		if match == nil {
-			hits = append(hits, rec)
-			continue
+	if cached, ok := s.state.cached(op, fp); ok && in.NextToken != nil {
+		hits = cached.([]*asffRecord)
+	} else {
+		if hits, e = s.matchASFF(match); e != nil {
+			return nil, e
 		}
-		ok, err := match.MatchAt(rec.event, now)
-		if err != nil {
-			return nil, errorf(500, "InternalException", "%s: matching finding %q: %v", op, stringField(rec.doc, "Id"), err)
-		}
-		if ok {
-			hits = append(hits, rec)
-		}
+		sortDocs(hits, specs, func(r *asffRecord) map[string]any { return r.doc }, func(r *asffRecord) int64 { return r.seq })
+		s.state.remember(op, fp, hits)
 	}
-	sortDocs(hits, specs, func(r *asffRecord) map[string]any { return r.doc }, func(r *asffRecord) int64 { return r.seq })
 	from, to, next := page(op, fp, offset, size, len(hits))
 	out := getFindingsOutput{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
 	for _, rec := range hits[from:to] {
@@ -98,11 +95,35 @@ func (s *Server) getFindings(r *request) (any, *apiError) {
 	return out, nil
 }
 
+// matchASFF returns the stored findings the filters select, in insertion
+// order. The events are matched with a pattern.Set, the indexed matcher
+// hubrelay's router uses; DateRange filters are evaluated at the server
+// clock.
+func (s *Server) matchASFF(match *pattern.Set[int]) ([]*asffRecord, *apiError) {
+	now := s.now()
+	var hits []*asffRecord
+	for _, rec := range s.state.sortedASFF() {
+		if match == nil {
+			hits = append(hits, rec)
+			continue
+		}
+		keys, err := match.MatchAt(rec.event, now)
+		if err != nil {
+			return nil, errorf(http.StatusInternalServerError, "InternalException", "GetFindings: matching finding %q: %v", stringField(rec.doc, "Id"), err)
+		}
+		if len(keys) > 0 {
+			hits = append(hits, rec)
+		}
+	}
+	return hits, nil
+}
+
 // compileFilters checks GetFindings Filters against the documented limits
 // ("You can filter by up to 10 finding attributes. For each attribute, you
 // can provide up to 20 filter values.") and compiles them with
-// pattern.FromFilters. Absent or null Filters match everything (nil).
-func compileFilters(filters json.RawMessage) (*pattern.Pattern, *apiError) {
+// pattern.FromFilters into a one-pattern Set. Absent or null Filters match
+// everything (nil).
+func compileFilters(filters json.RawMessage) (*pattern.Set[int], *apiError) {
 	const op = "GetFindings"
 	trimmed := bytes.TrimSpace(filters)
 	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
@@ -122,7 +143,9 @@ func compileFilters(filters json.RawMessage) (*pattern.Pattern, *apiError) {
 	if err != nil {
 		return nil, filterError(op, err)
 	}
-	return p, nil
+	set := pattern.NewSet[int]()
+	set.Add(0, p)
+	return set, nil
 }
 
 // filterError reports a filter the compiler rejected, naming the attribute

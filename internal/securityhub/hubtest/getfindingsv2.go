@@ -9,7 +9,7 @@ import (
 // getFindingsV2Input is the GetFindingsV2 request body.
 type getFindingsV2Input struct {
 	Filters      *ocsfFindingFilters `json:"Filters"`
-	MaxResults   *number        `json:"MaxResults"`
+	MaxResults   *number             `json:"MaxResults"`
 	NextToken    *string             `json:"NextToken"`
 	SortCriteria []sortCriterion     `json:"SortCriteria"`
 	// Scopes narrows the query to organizations or organizational units.
@@ -58,12 +58,17 @@ func (s *Server) getFindingsV2(r *request) (any, *apiError) {
 		return nil, validation("%s: the NextToken is invalid: it is not a token this server issued for the same Filters and SortCriteria", op)
 	}
 	var hits []*ocsfRecord
-	for _, rec := range s.state.sortedOCSF() {
-		if match == nil || match(rec.doc) {
-			hits = append(hits, rec)
+	if cached, ok := s.state.cached(op, fp); ok && in.NextToken != nil {
+		hits = cached.([]*ocsfRecord)
+	} else {
+		for _, rec := range s.state.sortedOCSF() {
+			if match == nil || match(rec.doc) {
+				hits = append(hits, rec)
+			}
 		}
+		sortDocs(hits, specs, func(r *ocsfRecord) map[string]any { return r.doc }, func(r *ocsfRecord) int64 { return r.seq })
+		s.state.remember(op, fp, hits)
 	}
-	sortDocs(hits, specs, func(r *ocsfRecord) map[string]any { return r.doc }, func(r *ocsfRecord) int64 { return r.seq })
 	from, to, next := page(op, fp, offset, size, len(hits))
 	out := getFindingsV2Output{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
 	for _, rec := range hits[from:to] {

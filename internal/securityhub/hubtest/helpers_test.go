@@ -99,7 +99,9 @@ func seededServer(t testing.TB, opts Options) (*Server, map[string]string) {
 	t.Helper()
 	s := NewTest(t, opts)
 	names := map[string]string{}
-	for name, raw := range validASFF(t) {
+	fixtures := validASFF(t)
+	for _, name := range sortedKeys(fixtures) {
+		raw := fixtures[name]
 		if err := s.AddFindings(raw); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

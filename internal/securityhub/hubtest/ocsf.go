@@ -44,6 +44,7 @@ func (s *Server) AddOCSF(ocsf ...json.RawMessage) error {
 			rec.seq = s.state.nextSeq()
 		}
 		s.state.ocsf[uid] = rec
+		s.state.changed()
 	}
 	return nil
 }

@@ -112,14 +112,18 @@ func (s *Server) Close() {
 }
 
 // AWSConfig returns an aws.Config for this server: its region, static
-// credentials the server accepts and the SDK's standard retryer. It sets no
-// endpoint; a Security Hub client built from it needs
-// securityhub.Options.BaseEndpoint = aws.String(s.URL()), as Client does.
+// credentials the server accepts, the SDK's standard retryer and an HTTP
+// client with the SDK's default transport (see plainBodyTransport for the
+// one thing it adds). It sets no endpoint; a Security Hub client built from
+// it needs securityhub.Options.BaseEndpoint = aws.String(s.URL()), as
+// Client does. Clients built without this HTTP client work too, but may
+// see a request retried now and then (and counted twice by Calls).
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:      s.opts.Region,
 		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
 		Retryer:     func() aws.Retryer { return retry.NewStandard() },
+		HTTPClient:  newHTTPClient(),
 	}
 }
 

@@ -16,6 +16,38 @@ type state struct {
 	fail map[string]bool
 	// seq numbers records in the order they were first stored.
 	seq int64
+	// version counts changes to findings; a cached query result is
+	// valid while it is unchanged.
+	version int64
+	// queries caches the last result list of each finding query
+	// operation, so the pages of one query are cut from one list.
+	queries map[string]cachedQuery
+}
+
+// cachedQuery is the result of one query: its fingerprint, the state
+// version it was computed at, and the matching records in order.
+type cachedQuery struct {
+	fp      string
+	version int64
+	hits    any // []*asffRecord or []*ocsfRecord
+}
+
+// changed records a change to the stored findings.
+func (st *state) changed() { st.version++ }
+
+// cached returns the cached result of op's query fp if the findings have
+// not changed since.
+func (st *state) cached(op, fp string) (any, bool) {
+	q, ok := st.queries[op]
+	if !ok || q.fp != fp || q.version != st.version {
+		return nil, false
+	}
+	return q.hits, true
+}
+
+// remember caches a query result.
+func (st *state) remember(op, fp string, hits any) {
+	st.queries[op] = cachedQuery{fp: fp, version: st.version, hits: hits}
 }
 
 func newState() state {
@@ -25,6 +57,7 @@ func newState() state {
 		members: make(map[string]Member),
 		actions: make(map[string]*actionTarget),
 		fail:    make(map[string]bool),
+		queries: make(map[string]cachedQuery),
 	}
 }
 

@@ -18,7 +18,7 @@ type noteUpdate struct {
 }
 
 type severityUpdate struct {
-	Label      *string      `json:"Label"`
+	Label      *string `json:"Label"`
 	Normalized *number `json:"Normalized"`
 	Product    *number `json:"Product"`
 }
@@ -30,8 +30,8 @@ type workflowUpdate struct {
 // batchUpdateFindingsInput is the BatchUpdateFindings request body.
 type batchUpdateFindingsInput struct {
 	FindingIdentifiers []findingIdentifier `json:"FindingIdentifiers"`
-	Confidence         *number        `json:"Confidence"`
-	Criticality        *number        `json:"Criticality"`
+	Confidence         *number             `json:"Confidence"`
+	Criticality        *number             `json:"Criticality"`
 	Note               *noteUpdate         `json:"Note"`
 	RelatedFindings    []findingIdentifier `json:"RelatedFindings"`
 	Severity           *severityUpdate     `json:"Severity"`
@@ -86,7 +86,6 @@ const (
 // Normalized without Label sets the Label, as the ASFF Severity
 // documentation describes.
 func (s *Server) batchUpdateFindings(r *request) (any, *apiError) {
-	const op = "BatchUpdateFindings"
 	var in batchUpdateFindingsInput
 	if e := decodeBody(r, &in); e != nil {
 		return nil, e
@@ -128,6 +127,7 @@ func (s *Server) batchUpdateFindings(r *request) (any, *apiError) {
 			continue
 		}
 		s.state.asff[key] = updated
+		s.state.changed()
 		out.ProcessedFindings = append(out.ProcessedFindings, ident)
 	}
 	return out, nil

@@ -23,8 +23,8 @@ type batchUpdateFindingsV2Input struct {
 	Comment            *string          `json:"Comment"`
 	FindingIdentifiers []ocsfIdentifier `json:"FindingIdentifiers"`
 	MetadataUids       []string         `json:"MetadataUids"`
-	SeverityID         *number     `json:"SeverityId"`
-	StatusID           *number     `json:"StatusId"`
+	SeverityID         *number          `json:"SeverityId"`
+	StatusID           *number          `json:"StatusId"`
 }
 
 type processedV2 struct {
@@ -100,7 +100,6 @@ func severityCaption(id int64) (string, bool) {
 // ResourceNotFoundException, IDs given to FailUpdates with
 // InternalServerException.
 func (s *Server) batchUpdateFindingsV2(r *request) (any, *apiError) {
-	const op = "BatchUpdateFindingsV2"
 	var in batchUpdateFindingsV2Input
 	if e := decodeBody(r, &in); e != nil {
 		return nil, e
@@ -136,6 +135,7 @@ func (s *Server) batchUpdateFindingsV2(r *request) (any, *apiError) {
 				return
 			}
 			s.state.ocsf[stringField(doc, "metadata", "uid")] = updated
+			s.state.changed()
 		}
 		out.ProcessedFindings = append(out.ProcessedFindings, processed)
 	}
