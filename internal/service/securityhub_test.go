@@ -147,4 +147,3 @@ func countLines(b []byte) int {
 	}
 	return n
 }
-
