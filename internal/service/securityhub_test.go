@@ -75,7 +75,7 @@ routes:
 				t.Fatal(err)
 			}
 			creds := hub.AWSConfig().Credentials
-			c, err := securityhub.New(context.Background(), securityhub.Options{Region: "ap-northeast-1", Endpoint: hub.URL(), Credentials: creds, HTTPClient: hub.AWSConfig().HTTPClient})
+			c, err := securityhub.New(context.Background(), securityhub.Options{Region: "ap-northeast-1", Endpoint: hub.URL(), Credentials: creds})
 			if err != nil {
 				t.Fatal(err)
 			}
