@@ -185,6 +185,10 @@ func (q *Queue) Drain(ctx context.Context, counts Counter) (map[store.Status]int
 	}
 	q.lastHK = time.Time{}
 	err := q.run(ctx, idle)
+	if q.cfg.Marker != nil && ctx.Err() == nil {
+		// The deliveries are done: mark what they completed.
+		q.feedback(ctx)
+	}
 	if err == nil && ctx.Err() == nil {
 		return last, lastErr
 	}
@@ -202,6 +206,26 @@ func (q *Queue) run(ctx context.Context, idle func() bool) error {
 		finished = make(chan struct{}, q.cfg.Workers)
 	)
 	defer wg.Wait()
+	if q.cfg.Marker != nil {
+		// Feedback runs beside the deliveries: a slow or throttled
+		// Security Hub must not hold them up. It stops when run returns.
+		fctx, stopFeedback := context.WithCancel(ctx)
+		defer stopFeedback()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(q.cfg.Poll)
+			defer t.Stop()
+			for {
+				q.feedback(fctx)
+				select {
+				case <-fctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -266,8 +290,8 @@ func (q *Queue) run(ctx context.Context, idle func() bool) error {
 	}
 }
 
-// housekeep, at most once a Poll, flushes due digest groups, queues due reminders (at most once
-// a Poll·50) and runs the Marker.
+// housekeep, at most once a Poll, flushes due digest groups and queues
+// due reminders (at most once a Poll·50).
 func (q *Queue) housekeep(ctx context.Context) {
 	now := q.now()
 	if now.Sub(q.lastHK) < q.cfg.Poll && !q.lastHK.After(now) {
@@ -286,9 +310,6 @@ func (q *Queue) housekeep(ctx context.Context) {
 		} else if n > 0 {
 			q.log.Info("reminders queued", slog.Int("reminders", n))
 		}
-	}
-	if q.cfg.Marker != nil {
-		q.feedback(ctx)
 	}
 }
 
