@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,8 @@ import (
 	"github.com/hubrelay/hubrelay/internal/finding"
 	"github.com/hubrelay/hubrelay/internal/ingest"
 	"github.com/hubrelay/hubrelay/internal/notify/destinations"
+	"github.com/hubrelay/hubrelay/internal/securityhub"
+	"github.com/hubrelay/hubrelay/internal/securityhub/hubtest"
 	"github.com/hubrelay/hubrelay/internal/service"
 	"github.com/hubrelay/hubrelay/internal/store"
 	"github.com/spf13/cobra"
@@ -43,6 +46,8 @@ per account × product × severity with digests, paging on CRITICAL, custom
 actions, suppressions). Its destinations are stdout destinations whose messages
 are written to messages.jsonl in the demo folder. demo then shows the delivery
 log, and sends the same findings once more to show that nothing is told twice.
+Security Hub is played by hubrelay's in-process Security Hub API holding the
+samples: findings whose deliveries succeeded are marked NOTIFIED in it.
 
 --dry-run only shows where each finding would go, as "hubrelay test" does.
 Print the config it uses with "hubrelay demo --show-config".
@@ -140,6 +145,29 @@ type demoReport struct {
 	Again      ingest.Result  `json:"again"`
 	Store      map[string]int `json:"store"`
 	Deliveries []deliveryJSON `json:"deliveries"`
+	// InHub counts the ASFF samples the in-process Security Hub holds;
+	// Notified those of them it shows NOTIFIED at the end.
+	InHub    int `json:"securityhub_findings"`
+	Notified int `json:"securityhub_notified"`
+}
+
+// loadHub imports the ASFF samples into the in-process Security Hub and
+// returns them (one per finding; the API refuses what it would refuse).
+func loadHub(hub *hubtest.Server, items []finding.Item) []finding.Item {
+	var in []finding.Item
+	seen := map[string]bool{}
+	for _, it := range items {
+		f := it.Finding
+		key := f.ProductARN + "|" + f.ID
+		if f.Format != finding.FormatASFF || seen[key] || f.ActionName != "" {
+			continue
+		}
+		if hub.AddFindings(f.Raw) == nil {
+			seen[key] = true
+			in = append(in, it)
+		}
+	}
+	return in
 }
 
 // runDemo commits the samples, delivers for at most wait, commits them
@@ -152,7 +180,17 @@ func runDemo(ctx context.Context, wait time.Duration, s streams, cfg *config.Con
 	}
 	defer msgs.Close()
 	log := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := service.Open(ctx, cfg, service.Options{Registry: destinations.Registry(), Log: log, Stdout: msgs, Now: now})
+	// Security Hub itself is the in-process API, holding the samples, so
+	// that the demo shows findings marked NOTIFIED once delivered.
+	hub := hubtest.New(hubtest.Options{Region: cmp.Or(cfg.SecurityHub.Region, hubtest.DefaultRegion), Now: now})
+	defer hub.Close()
+	asff := loadHub(hub, items)
+	shc, err := securityhub.New(ctx, securityhub.Options{Region: cmp.Or(cfg.SecurityHub.Region, hubtest.DefaultRegion),
+		Endpoint: hub.URL(), Credentials: hub.AWSConfig().Credentials, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := service.Open(ctx, cfg, service.Options{Registry: destinations.Registry(), Log: log, Stdout: msgs, Now: now, SecurityHub: shc})
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +209,14 @@ func runDemo(ctx context.Context, wait time.Duration, s streams, cfg *config.Con
 	if timedOut {
 		fmt.Fprintf(s.err, "hubrelay: demo: deliveries still waiting after --wait %s (see the delivery log)\n", wait)
 	}
+	for _, it := range asff {
+		raw, ok := hub.Finding(it.Finding.ProductARN, it.Finding.ID)
+		var f struct{ Workflow struct{ Status string } }
+		if ok && json.Unmarshal(raw, &f) == nil && f.Workflow.Status == "NOTIFIED" {
+			rep.Notified++
+		}
+	}
+	rep.InHub = len(asff)
 	if rep.Again, err = svc.Ingester().Items(ctx, "demo", items); err != nil {
 		return nil, err
 	}
@@ -211,6 +257,8 @@ func printDemo(w io.Writer, cfg *config.Config, rep *demoReport) {
 	a := rep.Again
 	fmt.Fprintf(w, "\nthe same %d findings again: %d new deliveries, %d already told (each finding is told once per episode)\n",
 		a.Findings, a.Deliveries, a.Duplicates)
+	fmt.Fprintf(w, "Security Hub (in-process, the same API the AWS SDK calls): %d of its %d findings marked NOTIFIED after their deliveries succeeded\n",
+		rep.Notified, rep.InHub)
 	fmt.Fprintf(w, "messages the destinations sent: %s\n", rep.Messages)
 }
 

@@ -83,6 +83,12 @@ func TestDemo(t *testing.T) {
 		t.Errorf("first pass %+v; the dry run has 30 findings, %d suppressed, %d unmatched", f, suppressed, unmatched)
 	}
 
+	// Security Hub (in-process) shows the delivered findings NOTIFIED, and
+	// only those: never more than the findings that were told.
+	if rep.InHub == 0 || rep.Notified == 0 || rep.Notified > rep.InHub {
+		t.Errorf("Security Hub: %d of %d findings NOTIFIED", rep.Notified, rep.InHub)
+	}
+
 	// The second pass: the same findings, told before.
 	a := rep.Again
 	if a.Findings != 30 || a.Suppressed != f.Suppressed || a.Unmatched != f.Unmatched {
