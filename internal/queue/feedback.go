@@ -12,9 +12,11 @@ import (
 const feedbackBatch = 100
 
 // feedback hands the findings whose deliveries all succeeded to the
-// Marker, at most feedbackBatch at a time, until none are due.
-func (q *Queue) feedback(ctx context.Context) {
-	for ctx.Err() == nil {
+// Marker, at most feedbackBatch at a time, until none are due or stop
+// ends. A batch in progress is finished with ctx, which stop does not
+// cancel: a claimed batch is marked, not abandoned half way.
+func (q *Queue) feedback(ctx, stop context.Context) {
+	for stop.Err() == nil && ctx.Err() == nil {
 		now := q.now()
 		items, err := q.st.ClaimFeedback(ctx, q.cfg.Owner, now, q.cfg.Lease, feedbackBatch)
 		if err != nil {

@@ -187,7 +187,7 @@ func (q *Queue) Drain(ctx context.Context, counts Counter) (map[store.Status]int
 	err := q.run(ctx, idle)
 	if q.cfg.Marker != nil && ctx.Err() == nil {
 		// The deliveries are done: mark what they completed.
-		q.feedback(ctx)
+		q.feedback(ctx, ctx)
 	}
 	if err == nil && ctx.Err() == nil {
 		return last, lastErr
@@ -217,7 +217,9 @@ func (q *Queue) run(ctx context.Context, idle func() bool) error {
 			t := time.NewTicker(q.cfg.Poll)
 			defer t.Stop()
 			for {
-				q.feedback(fctx)
+				wctx, cancel := context.WithTimeout(context.WithoutCancel(fctx), q.cfg.Lease)
+				q.feedback(wctx, fctx)
+				cancel()
 				select {
 				case <-fctx.Done():
 					return
