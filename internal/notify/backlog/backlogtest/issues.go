@@ -187,7 +187,7 @@ func listOptions(q *form, sorts []string) (sortBy string, desc bool, offset, cou
 	if sorts != nil {
 		sortBy = q.v.Get("sort")
 		if sortBy != "" && !slices.Contains(sorts, sortBy) {
-			q.errorf("sort: %q is not implemented by backlogtest (it implements %s)", clip(sortBy), strings.Join(sorts, ", "))
+			q.errorf("sort: %q is not supported by backlogtest (it supports %s)", clip(sortBy), strings.Join(sorts, ", "))
 		}
 	}
 	switch q.v.Get("order") {

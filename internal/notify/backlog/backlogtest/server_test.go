@@ -222,7 +222,7 @@ func TestListIssues(t *testing.T) {
 		{"offset past the end", url.Values{"offset": {"9"}}, nil, ""},
 		{"by id", url.Values{"id[]": {"1002", "1003"}}, []string{"PROJ-3", "PROJ-2"}, ""},
 		{"count too big", url.Values{"count": {"101"}}, nil, `count: "101" must be a number from 1 to 100`},
-		{"sort not implemented", url.Values{"sort": {"priority"}}, nil, `sort: "priority" is not implemented by backlogtest`},
+		{"sort not supported", url.Values{"sort": {"priority"}}, nil, `sort: "priority" is not supported by backlogtest`},
 		{"bad order", url.Values{"order": {"up"}}, nil, `order: "up" must be asc or desc`},
 	}
 	for _, tt := range tests {
