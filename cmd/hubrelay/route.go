@@ -76,7 +76,7 @@ deliveries list"), or the store could not be opened; 2 invalid config or flags.`
 				if err != nil {
 					return fail(exitNegative, "%w (%d of %d findings committed)", err, sum.Findings, len(items))
 				}
-				sum = addResults(sum, res)
+				sum.Add(res)
 				bar.Add(end - start)
 			}
 			bar.Finish()
@@ -108,16 +108,6 @@ deliveries list"), or the store could not be opened; 2 invalid config or flags.`
 	cmd.Flags().DurationVar(&wait, "wait", 5*time.Minute, "longest time to keep delivering (retries, digest waits); 0 = no limit")
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
-}
-
-func addResults(a, b ingest.Result) ingest.Result {
-	a.Findings += b.Findings
-	a.Deliveries += b.Deliveries
-	a.Duplicates += b.Duplicates
-	a.Suppressed += b.Suppressed
-	a.Unmatched += b.Unmatched
-	a.Stale += b.Stale
-	return a
 }
 
 // drainWithProgress delivers until the store has nothing left to do,

@@ -64,7 +64,8 @@ type Result struct {
 	Stale int `json:"stale"`
 }
 
-func (r *Result) add(o Result) {
+// Add adds o's counts to r, for callers that ingest in several calls.
+func (r *Result) Add(o Result) {
 	r.Findings += o.Findings
 	r.Deliveries += o.Deliveries
 	r.Duplicates += o.Duplicates
@@ -205,7 +206,7 @@ func (in *Ingester) Items(ctx context.Context, source string, items []finding.It
 			return res, err
 		}
 		for i, r := range results {
-			res.add(summarize(part[i], r))
+			res.Add(summarize(part[i], r))
 		}
 	}
 	in.rec.Duplicate(res.Duplicates)
