@@ -14,6 +14,7 @@ import (
 type guarded struct {
 	name, typ string
 	next      Notifier
+	notices   bool
 	red       *Redactor
 	log       *slog.Logger
 }
@@ -26,6 +27,9 @@ var (
 func (g *guarded) Notify(ctx context.Context, m *Message) (rc Receipt, err error) {
 	if err := m.Validate(); err != nil {
 		return Receipt{}, Permanent(fmt.Errorf("%s: %w", g.name, err))
+	}
+	if m.Notice != nil && !g.notices {
+		return Receipt{}, Permanent(fmt.Errorf("%s: %s destinations do not take notices (member alerts, report links)", g.name, g.typ))
 	}
 	if ctx == nil {
 		return Receipt{}, Permanent(fmt.Errorf("%s: nil context", g.name))

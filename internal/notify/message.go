@@ -26,20 +26,24 @@ const (
 	KindResolved Kind = "resolved"
 	// KindTest is a message sent by hand to check a destination's settings.
 	KindTest Kind = "test"
+	// KindNotice is a Notice: a message that is not about one finding
+	// (member accounts changed, a report is ready).
+	KindNotice Kind = "notice"
 )
 
 // Valid reports whether k is one of the Kind constants.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindNew, KindReminder, KindReopened, KindResolved, KindTest:
+	case KindNew, KindReminder, KindReopened, KindResolved, KindTest, KindNotice:
 		return true
 	}
 	return false
 }
 
-// Message is one delivery: either a single finding or a digest of several,
-// for one route and one destination. Exactly one of Finding and Digest is
-// set.
+// Message is one delivery: a single finding, a digest of several, or a
+// Notice, for one route (or scheduled job) and one destination. Exactly one
+// of Finding, Digest and Notice is set; Notice goes with KindNotice and
+// KindNotice with Notice.
 //
 // The queue builds a Message per delivery attempt and hands it to
 // Notifier.Notify, which must treat it as read-only.
@@ -64,6 +68,12 @@ type Message struct {
 
 	// Digest is set instead of Finding for a group of findings.
 	Digest *Digest
+
+	// Notice is set instead of Finding and Digest for a message that is
+	// not about one finding. Only destinations registered with
+	// TakesNotices receive one; Registry-built Notifiers refuse it for the
+	// others with a permanent error.
+	Notice *Notice
 
 	// Previous is the receipt of this finding's (or group's) earlier
 	// delivery to this destination, nil when there was none: Slack replies
@@ -98,7 +108,16 @@ func (m *Message) Validate() error {
 		return errors.New("message: nil")
 	}
 	if !m.Kind.Valid() {
-		return fmt.Errorf("message: kind %q is not one of new, reminder, reopened, resolved, test", m.Kind)
+		return fmt.Errorf("message: kind %q is not one of new, reminder, reopened, resolved, test, notice", m.Kind)
+	}
+	if (m.Kind == KindNotice) != (m.Notice != nil) {
+		return errors.New("message: kind notice goes with a notice, and a notice with kind notice")
+	}
+	if m.Notice != nil {
+		if m.Finding != nil || m.Digest != nil {
+			return errors.New("message: a notice is set together with a finding or digest; exactly one must be")
+		}
+		return m.Notice.validate()
 	}
 	if m.Attempt < 0 {
 		return fmt.Errorf("message: attempt %d is negative; it counts from 1 (0: unknown)", m.Attempt)

@@ -30,17 +30,28 @@ type Factory func(name string, dec Decoder, env Env) (Notifier, error)
 type Registry struct {
 	mu        sync.RWMutex
 	factories map[string]Factory
+	notices   map[string]bool
 }
+
+// RegisterOption says what a destination type can do besides delivering
+// findings and digests.
+type RegisterOption func(r *Registry, typ string)
+
+// TakesNotices registers a destination type as able to deliver notices
+// (Message.Notice): member-account alerts and report links. Types
+// registered without it get a permanent error for a notice, and the config
+// refuses them as recipients of one.
+func TakesNotices(r *Registry, typ string) { r.notices[typ] = true }
 
 // NewRegistry returns an empty Registry.
 func NewRegistry() *Registry {
-	return &Registry{factories: map[string]Factory{}}
+	return &Registry{factories: map[string]Factory{}, notices: map[string]bool{}}
 }
 
 // Register adds destination type typ. Registering an empty name, a nil
 // Factory or a name twice is a programming error in the destinations list
 // and panics, as http.ServeMux.Handle does.
-func (r *Registry) Register(typ string, f Factory) {
+func (r *Registry) Register(typ string, f Factory, opts ...RegisterOption) {
 	if typ == "" || strings.TrimSpace(typ) != typ {
 		panic(fmt.Sprintf("notify: register: invalid destination type name %q", typ))
 	}
@@ -53,6 +64,28 @@ func (r *Registry) Register(typ string, f Factory) {
 		panic(fmt.Sprintf("notify: register %q: registered twice", typ))
 	}
 	r.factories[typ] = f
+	for _, o := range opts {
+		o(r, typ)
+	}
+}
+
+// NoticeTypes returns the registered type names that take notices, sorted.
+func (r *Registry) NoticeTypes() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var types []string
+	for typ := range r.notices {
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	return types
+}
+
+// Notices reports whether destination type typ takes notices.
+func (r *Registry) Notices(typ string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.notices[typ]
 }
 
 // Types returns the registered type names, sorted.
@@ -108,7 +141,7 @@ func (r *Registry) New(typ, name string, dec Decoder, env Env) (Notifier, error)
 	if n == nil {
 		return nil, fmt.Errorf("destination %q (%s): factory returned no notifier", name, typ)
 	}
-	return &guarded{name: name, typ: typ, next: n, red: env.Redactor, log: env.Redactor.Logger(env.Logger)}, nil
+	return &guarded{name: name, typ: typ, next: n, notices: r.Notices(typ), red: env.Redactor, log: env.Redactor.Logger(env.Logger)}, nil
 }
 
 func (r *Registry) factory(typ string) (Factory, error) {
