@@ -25,7 +25,8 @@ func main() {
 	reg := destinations.Registry()
 	cfg, err := lambdasource.LoadConfig(os.Getenv(lambdasource.EnvConfig),
 		config.WithNow(time.Now()),
-		config.WithDestinationTypes(func(typ string, st *config.Settings) error { return reg.Check(typ, st) }))
+		config.WithDestinationTypes(func(typ string, st *config.Settings) error { return reg.Check(typ, st) }),
+		config.WithNoticeTypes(reg.Notices))
 	if err != nil {
 		log.Error("hubrelay-lambda: config", slog.String("error", err.Error()))
 		os.Exit(1)

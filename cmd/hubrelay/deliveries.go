@@ -62,6 +62,7 @@ type deliveryJSON struct {
 	Route       string    `json:"route"`
 	Destination string    `json:"destination"`
 	FindingID   string    `json:"finding_id,omitempty"`
+	Topic       string    `json:"topic,omitempty"` // a notice's topic (members, report)
 	GroupKey    string    `json:"group_key,omitempty"`
 	DigestID    int64     `json:"digest_id,omitempty"`
 	Episode     int       `json:"episode"`
@@ -85,12 +86,16 @@ type attemptJSON struct {
 }
 
 func toJSON(d store.Delivery) deliveryJSON {
-	return deliveryJSON{
+	j := deliveryJSON{
 		ID: d.ID, Key: d.Key, Kind: d.Kind, Status: string(d.Status), Route: d.Route, Destination: d.Destination,
 		FindingID: d.FindingID, GroupKey: d.GroupKey, DigestID: d.DigestID, Episode: d.Episode, Attempts: d.Attempts,
 		LastError: d.LastError, ReceiptID: d.Receipt.ID, ReceiptURL: d.Receipt.URL,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, NextAt: d.NextAt, DeliveredAt: d.DeliveredAt,
 	}
+	if d.Kind == store.KindNotice {
+		j.Topic = d.Phase
+	}
+	return j
 }
 
 func newDeliveriesListCommand(s streams, open storeOpener) *cobra.Command {
@@ -144,7 +149,7 @@ destination, route or finding ID. Page with --after the last ID shown.
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().StringVar(&status, "status", "", "only these statuses (comma-separated)")
 	cmd.Flags().StringVar(&dest, "destination", "", "only this destination")
-	cmd.Flags().StringVar(&route, "route", "", "only this route")
+	cmd.Flags().StringVar(&route, "route", "", "only this route (for notices: the scheduled job, e.g. members)")
 	cmd.Flags().StringVar(&findingID, "finding", "", "only this finding ID")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many")
 	cmd.Flags().Int64Var(&after, "after", 0, "only deliveries older than this ID (paging)")
@@ -158,6 +163,9 @@ func writeDeliveryTable(w io.Writer, ds []store.Delivery) {
 		last := d.FindingID
 		if d.Kind == "digest" {
 			last = "digest " + d.GroupKey
+		}
+		if d.Kind == store.KindNotice {
+			last = "notice " + d.Phase
 		}
 		if d.LastError != "" && d.Status != store.StatusDelivered {
 			last = d.LastError
@@ -211,7 +219,7 @@ func newDeliveriesShowCommand(s streams, open storeOpener) *cobra.Command {
 			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 			rows := [][2]string{
 				{"id", strconv.FormatInt(j.ID, 10)}, {"status", j.Status}, {"kind", j.Kind},
-				{"route", j.Route}, {"destination", j.Destination}, {"finding", j.FindingID},
+				{"route", j.Route}, {"destination", j.Destination}, {"finding", j.FindingID}, {"topic", j.Topic},
 				{"group", j.GroupKey}, {"episode", strconv.Itoa(j.Episode)}, {"attempts", strconv.Itoa(j.Attempts)},
 				{"created", j.CreatedAt.Local().Format(time.RFC3339)}, {"updated", j.UpdatedAt.Local().Format(time.RFC3339)},
 				{"next attempt", j.NextAt.Local().Format(time.RFC3339)}, {"receipt", j.ReceiptID}, {"link", j.ReceiptURL},

@@ -28,6 +28,7 @@ func TestREADMEConfigsAreValid(t *testing.T) {
 		"PAGERDUTY_ROUTING_KEY": "0123456789abcdef0123456789abcdef",
 		"SOC_SIGNING_SECRET":    "0123456789abcdef0123",
 		"HUBRELAY_INGEST_KEY":   "readme-test-ingest-key",
+		"HUBRELAY_LINK_SECRET":  "readme-test-link-secret-0123456789abcdef",
 	} {
 		t.Setenv(name, value)
 	}

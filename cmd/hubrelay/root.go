@@ -84,6 +84,7 @@ func newRootCommand(s streams) *cobra.Command {
 		newRouteCommand(s),
 		newDeliveriesCommand(s),
 		newActionsCommand(s),
+		newTrendsCommand(s),
 	)
 	return root
 }

@@ -99,7 +99,8 @@ func writeValidateJSON(s streams, path string, cfg *config.Config, loadErr error
 }
 
 // configOptions are the options every command loads a config with: the
-// destination types this binary knows check their own settings.
+// destination types this binary knows check their own settings, and only
+// types that take notices may receive reports and member alerts.
 func configOptions(now time.Time) []config.Option {
 	reg := destinations.Registry()
 	return []config.Option{
@@ -107,6 +108,7 @@ func configOptions(now time.Time) []config.Option {
 		config.WithDestinationTypes(func(typ string, st *config.Settings) error {
 			return reg.Check(typ, st)
 		}),
+		config.WithNoticeTypes(reg.Notices),
 	}
 }
 

@@ -31,6 +31,16 @@ type Config struct {
 	Destinations []*Destination
 	Routes       []*Route
 	Suppressions []*Suppression
+	// Projects get scheduled reports, in file order: from projects:, a
+	// list or {file: PATH} naming a .csv, .yaml or .yml file (relative
+	// to the config file's directory).
+	Projects []*Project
+	// Reports is what the projects' reports share; nil when the file has
+	// no reports: key.
+	Reports *Reports
+	// Members is member-account monitoring; nil when the file has no
+	// members: key.
+	Members *Members
 
 	warnings []string
 	secrets  []string
@@ -45,9 +55,9 @@ func (c *Config) Warnings() []string {
 
 // Secrets returns every value a ${env:...} or ${file:...} reference resolved
 // to, followed by the values of the secret keys this package reads itself
-// (sources.http api_key, basic_auth.password and bearer_token), however they
-// are written, so that loggers and notifiers can scrub them from what they
-// print. Destination packages add their own secret settings to the
+// (sources.http api_key, basic_auth.password and bearer_token, and
+// reports.storage.local.secret), however they are written, so that loggers
+// and notifiers can scrub them from what they print. Destination packages add their own secret settings to the
 // redaction they use. Each value appears once.
 func (c *Config) Secrets() []string {
 	return slices.Clone(c.secrets)
@@ -69,7 +79,7 @@ const (
 	DefaultLanguage = "en"
 )
 
-var topLevelKeys = []string{"store", "language", "timezone", "sources", "securityhub", "delivery", "destinations", "routes", "suppress"}
+var topLevelKeys = []string{"store", "language", "timezone", "sources", "securityhub", "delivery", "destinations", "routes", "suppress", "projects", "reports", "members"}
 
 // decodeConfig reads the document body (nil for an empty file).
 func (l *loader) decodeConfig(root ast.Node) *Config {
@@ -101,6 +111,7 @@ func (l *loader) decodeConfig(root ast.Node) *Config {
 	cfg.Destinations, declared = l.decodeDestinations(o.value("destinations"), cfg.Delivery.Retry)
 	cfg.Routes = l.decodeRoutes(o.value("routes"), declared)
 	cfg.Suppressions = l.decodeSuppressions(o.value("suppress"), cfg.Location)
+	l.decodeReporting(cfg, o, declared)
 	l.checkUse(cfg, o)
 	return cfg
 }
@@ -151,7 +162,7 @@ func (l *loader) checkStore(n ast.Node, s string) {
 	}
 }
 
-// checkUse reports what the routes leave unused.
+// checkUse reports what the routes, projects and members leave unused.
 func (l *loader) checkUse(cfg *Config, o *object) {
 	used := map[string]bool{}
 	for _, r := range cfg.Routes {
@@ -159,9 +170,19 @@ func (l *loader) checkUse(cfg *Config, o *object) {
 			used[to] = true
 		}
 	}
+	for _, p := range cfg.Projects {
+		for _, to := range p.To {
+			used[to] = true
+		}
+	}
+	if cfg.Members != nil {
+		for _, to := range cfg.Members.To {
+			used[to] = true
+		}
+	}
 	for _, d := range cfg.Destinations {
 		if !used[d.Name] {
-			l.warnAt(d.Pos, "destination %q is not used by any route", d.Name)
+			l.warnAt(d.Pos, "destination %q is not used by any route, project or member monitoring", d.Name)
 		}
 	}
 	if len(cfg.Routes) == 0 && len(l.errs) == 0 {

@@ -66,6 +66,7 @@ func TestLoadFull(t *testing.T) {
 	t.Setenv("HUBRELAY_TEST_INGEST_KEY", "ingest-secret-1")
 	t.Setenv("HUBRELAY_TEST_MAIL_TAG", "alerts")
 	t.Setenv("HUBRELAY_TEST_BASIC_PASSWORD", "basic-secret-2")
+	t.Setenv("HUBRELAY_TEST_LINK_SECRET", "link-secret-0123456789abcdef0123456789")
 	var seen []string
 	check := func(typ string, s *Settings) error {
 		seen = append(seen, typ)
@@ -128,7 +129,7 @@ func TestLoadFull(t *testing.T) {
 		{"suppression without until", cfg.Suppressions[0].Until.IsZero(), true},
 		{"suppression reason", cfg.Suppressions[0].Reason, "sandbox account, ticket SEC-12"},
 		{"until is end of day in the time zone", cfg.Suppressions[1].Until, time.Date(2030, 6, 30, 23, 59, 59, 999999999, berlin)},
-		{"secrets", cfg.Secrets(), []string{"ingest-secret-1", "basic-secret-2", "file-secret-value", "alerts"}},
+		{"secrets", cfg.Secrets(), []string{"ingest-secret-1", "basic-secret-2", "file-secret-value", "alerts", "link-secret-0123456789abcdef0123456789"}},
 		{"warnings", cfg.Warnings(), []string(nil)},
 	}
 	for _, c := range checks {

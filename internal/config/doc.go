@@ -102,6 +102,45 @@
 // {id, name, description} with the documented limits: id 1 to 20 letters
 // and digits, name 1 to 20 characters, description 1 to 256 characters.
 //
+// # Projects, reports and members
+//
+// projects: lists the groups of accounts that get scheduled reports, as a
+// list ({name, accounts, to, language, schedule, timezone, formats}) or as
+// {file: PATH}, a .csv or .yaml/.yml file relative to the config file's
+// directory whose problems are positioned in that file. A CSV file starts
+// with a header row naming its columns (name and accounts required; to,
+// language, schedule, timezone, formats optional; any order and case),
+// holds lists separated by ';', ',' or spaces, may start with a byte order
+// mark and use CRLF line ends (as Excel's "CSV UTF-8" does), and skips
+// lines starting with '#' and rows of empty cells; a file that is not UTF-8
+// (Excel's plain "CSV" on a Japanese system is Shift_JIS) is an error. A
+// YAML file holds the list itself. Project names are letters of any script,
+// digits, '-', '_' and '.', at most 64 characters, unique ignoring case
+// (they name report files). Account IDs are 12 digits, quoted or not; one
+// account in several projects is a warning.
+//
+// reports: sets the defaults of the projects (schedule "0 9 * * MON-FRI",
+// timezone (the config's), formats [xlsx]), attach_max (5MiB; 512KB, 5MB,
+// 10MiB or bytes; 0 never attaches) and storage: exactly one of local:
+// {dir, base_url, secret, expires, allow} and s3: {bucket, prefix, region,
+// endpoint, expires, sse, kms_key_id, path_style}; a project with to:
+// needs one. local.secret is a secret however it is written (at least 32
+// bytes; written out in the file it is a warning). S3 links last at most 7
+// days, the SigV4 limit.
+//
+// members: {schedule ("0 11 * * MON-FRI"), timezone, to (required),
+// on_no_change (send or skip), language, organizations (false), cloudtrail
+// (true)} configures member-account monitoring.
+//
+// Schedules are five cron fields (minute hour day-of-month month
+// day-of-week, with names such as MON-FRI) or @hourly, @daily, @weekly,
+// @monthly, @yearly; errors point at the field at fault, and EventBridge
+// cron(...), Quartz seconds, TZ= prefixes and @every are refused with a
+// hint. A schedule that never runs is an error; report schedules (and
+// members' when on_no_change is send) that run more than once an hour are
+// warnings. The destinations in projects[].to and members.to must take
+// notices: WithNoticeTypes says which types do.
+//
 // The package imports pattern to compile and check patterns while loading; it
 // knows nothing of destinations: the caller checks destination types and their
 // settings with WithDestinationTypes.

@@ -7,6 +7,7 @@ type Option func(*options)
 
 type options struct {
 	checkDestination func(typ string, s *Settings) error
+	noticeTypes      func(typ string) bool
 	now              time.Time
 }
 
@@ -38,4 +39,13 @@ func WithDestinationTypes(check func(typ string, s *Settings) error) Option {
 // expired (reported as warnings). The default is the time Load is called.
 func WithNow(now time.Time) Option {
 	return func(o *options) { o.now = now }
+}
+
+// WithNoticeTypes makes Load refuse, as recipients of reports
+// (projects[].to) and of member alerts (members.to), destinations whose type
+// takes returns false for: destinations that cannot deliver a notice
+// (notify.Registry.Notices). takes is called from the goroutine running
+// Load. Without this option a destination of any type may receive them.
+func WithNoticeTypes(takes func(typ string) bool) Option {
+	return func(o *options) { o.noticeTypes = takes }
 }

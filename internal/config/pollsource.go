@@ -9,20 +9,28 @@ import (
 	"github.com/hubrelay/hubrelay/internal/pattern"
 )
 
-// PollSource reads findings with GetFindings on a schedule: the filters are
-// pushed down to the API, and a checkpoint on UpdatedAt makes each run read
-// only what changed since the last one.
+// PollSource reads findings with GetFindings (or GetFindingsV2) on a
+// schedule: the filters are pushed down to the API, and a checkpoint on
+// the time findings were last updated makes each run read only what
+// changed since the last one.
 type PollSource struct {
 	// Interval is the time between two runs; default DefaultPollInterval,
 	// at least MinPollInterval.
 	Interval time.Duration
-	// Filters are AwsSecurityFindingFilters as compact JSON (key order
-	// kept), checked like a route's filters and against the poller's
-	// limits: at most MaxPollAttributes attributes, no UpdatedAt, and a
-	// list of more than MaxPollValues filters only where its filters are
-	// OR'ed (EQUALS, PREFIX or CONTAINS; map filters on one Key; number,
-	// date, boolean or IP filters), since the poller splits it into
-	// several queries.
+	// API is PollAPIv1 (GetFindings, the default) or PollAPIv2
+	// (GetFindingsV2), and decides the shape of Filters.
+	API string
+	// Filters are compact JSON (key order kept). With PollAPIv1,
+	// AwsSecurityFindingFilters, checked like a route's filters and
+	// against the poller's limits: at most MaxPollAttributes attributes,
+	// no UpdatedAt, and a list of more than MaxPollValues filters only
+	// where its filters are OR'ed (EQUALS, PREFIX or CONTAINS; map
+	// filters on one Key; number, date, boolean or IP filters), since the
+	// poller splits it into several queries. With PollAPIv2,
+	// OcsfFindingFilters ({CompositeFilters, CompositeOperator}), checked
+	// for shape, operators, comparisons and the GetFindingsV2 limits
+	// (MaxPollCompositeFilters, MaxPollFiltersPerType) as the poller will
+	// send them.
 	Filters []byte
 	// Region is the region to poll (its findings, or with cross-Region
 	// aggregation those of every linked region); empty means
@@ -43,7 +51,7 @@ const (
 	MaxPollValues = pattern.MaxFilterValues
 )
 
-var pollSourceKeys = []string{"interval", "filters", "region"}
+var pollSourceKeys = []string{"interval", "api", "filters", "region"}
 
 // decodePollSource reads sources.poll; key is the poll key. It returns nil
 // when the value is not a mapping or its filters are unusable.
@@ -72,11 +80,20 @@ func (l *loader) decodePollSource(key, n ast.Node) *PollSource {
 			}
 		}
 	}
+	api, ok := l.decodePollAPI(o, path)
+	if !ok {
+		return nil
+	}
+	ps.API = api
 	if !o.has("filters") {
 		l.missing(o, "filters", path)
 		return nil
 	}
-	filters, ok := l.pollFilters(o.value("filters"), path+".filters")
+	read := l.pollFilters
+	if api == PollAPIv2 {
+		read = l.pollFiltersV2
+	}
+	filters, ok := read(o.value("filters"), path+".filters")
 	if !ok {
 		return nil
 	}
@@ -93,6 +110,17 @@ func (l *loader) pollFilters(node ast.Node, where string) ([]byte, bool) {
 	if doc.kind != jsonObject {
 		l.errorf(node, "%s: want a mapping of finding attributes (or a JSON object), got %s", where, doc.describe())
 		return nil, false
+	}
+	v2 := doc
+	if f := doc.child("Filters"); f != nil && f.kind == jsonObject {
+		v2 = f
+	}
+	for _, key := range []string{"CompositeFilters", "CompositeOperator"} {
+		if v := v2.child(key); v != nil {
+			l.errorAt(v.pos, "%s: %s belongs to GetFindingsV2 (OCSF) filters: add api: v2 to poll the new Security Hub, "+
+				"or write AwsSecurityFindingFilters for GetFindings", where, key)
+			return nil, false
+		}
 	}
 	if _, err := pattern.FromFilters(doc.appendJSON(nil)); err != nil {
 		l.patternError(err, doc, node, where)

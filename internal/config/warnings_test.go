@@ -55,7 +55,7 @@ func TestWarnings(t *testing.T) {
 			name: "unused destination, open http source",
 			src:  dests + "sources:\n  http:\n    path: /in\nroutes:\n  - {name: r, pattern: {source: [x]}, to: [e]}\n",
 			want: []string{
-				`t.yaml:2:3: destination "d" is not used by any route`,
+				`t.yaml:2:3: destination "d" is not used by any route, project or member monitoring`,
 				`t.yaml:5:3: sources.http: no api_key: anyone who can reach /in can post findings`,
 			},
 		},

@@ -43,6 +43,15 @@ type Options struct {
 	Committed func()
 	// MaxBatch is the most observations one transaction takes. Default 512.
 	MaxBatch int
+	// CloudTrail, when set, takes every input of Body that is one
+	// EventBridge event of detail-type "AWS API Call via CloudTrail"
+	// (such events carry no findings; member monitoring reads them).
+	// Body returns once it has returned: nil means the event is handled
+	// and committed, so the source may acknowledge it. An error whose
+	// InputError method reports true is the input's fault (*InputError);
+	// any other is temporary (*UnavailableError). Called concurrently.
+	// Default nil: such events are refused as carrying no findings.
+	CloudTrail func(ctx context.Context, event []byte) error
 }
 
 // Result counts what one input became. It is the JSON body of the HTTP
@@ -62,6 +71,9 @@ type Result struct {
 	// Stale is how many findings were older than what the store already
 	// had for them, and were ignored.
 	Stale int `json:"stale"`
+	// Events is how many CloudTrail events were handed to
+	// Options.CloudTrail and committed.
+	Events int `json:"events,omitempty"`
 }
 
 // Add adds o's counts to r, for callers that ingest in several calls.
@@ -72,6 +84,7 @@ func (r *Result) Add(o Result) {
 	r.Suppressed += o.Suppressed
 	r.Unmatched += o.Unmatched
 	r.Stale += o.Stale
+	r.Events += o.Events
 }
 
 // Ingester decodes, routes and commits. Safe for concurrent use; Close
@@ -87,6 +100,7 @@ type Ingester struct {
 	now          func() time.Time
 	committed    func()
 	maxBatch     int
+	cloudTrail   func(context.Context, []byte) error
 
 	reqs      chan *request
 	stop      chan struct{}
@@ -122,6 +136,7 @@ func New(cfg *config.Config, router *route.Router, st Store, opt Options) (*Inge
 		now:          opt.Now,
 		committed:    opt.Committed,
 		maxBatch:     opt.MaxBatch,
+		cloudTrail:   opt.CloudTrail,
 		reqs:         make(chan *request, 1024),
 		stop:         make(chan struct{}),
 		done:         make(chan struct{}),
@@ -164,8 +179,12 @@ func (in *Ingester) Close() error {
 // findings are committed. When part of the input could not be read, the
 // rest is committed and an *InputError describes the problems; when the
 // store fails, nothing is committed and the error is an
-// *UnavailableError. Safe for concurrent use.
+// *UnavailableError. A CloudTrail event goes to Options.CloudTrail
+// instead, when set. Safe for concurrent use.
 func (in *Ingester) Body(ctx context.Context, source string, body []byte) (Result, error) {
+	if in.cloudTrail != nil && isCloudTrail(body) {
+		return in.handleCloudTrail(ctx, body)
+	}
 	items, problems := finding.Decode("request body", body)
 	res, err := in.Items(ctx, source, items)
 	if err != nil {

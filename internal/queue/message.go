@@ -1,7 +1,11 @@
 package queue
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/hubrelay/hubrelay/internal/finding"
 	"github.com/hubrelay/hubrelay/internal/notify"
@@ -12,8 +16,9 @@ import (
 const kindDigest = "digest"
 
 // message rebuilds the notify.Message of a claimed delivery from the
-// events the store kept. A stored event that no longer decodes is an
-// error: retrying cannot fix it.
+// events the store kept; a notice delivery (store.KindNotice) becomes a
+// KindNotice message carrying the stored notify.Notice. A stored event or
+// notice that no longer decodes is an error: retrying cannot fix it.
 func message(c *store.Claimed) (*notify.Message, error) {
 	m := &notify.Message{
 		Kind:        notify.Kind(c.Kind),
@@ -44,7 +49,18 @@ func message(c *store.Claimed) (*notify.Message, error) {
 		m.Digest = d
 		return m, nil
 	}
-	if !m.Kind.Valid() {
+	if c.Kind == store.KindNotice {
+		n, err := decodeNotice(c.Event)
+		if err != nil {
+			return nil, err
+		}
+		m.Kind, m.Notice, m.Previous = notify.KindNotice, n, nil
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("stored notice is not valid: %w", err)
+		}
+		return m, nil
+	}
+	if !m.Kind.Valid() || m.Kind == notify.KindNotice {
 		return nil, fmt.Errorf("stored kind %q is not one this version sends", c.Kind)
 	}
 	it, err := decodeStored(c.Event)
@@ -66,4 +82,22 @@ func decodeStored(event []byte) (finding.Item, error) {
 		return finding.Item{}, fmt.Errorf("stored event holds %d findings, want 1", len(items))
 	}
 	return items[0], nil
+}
+
+// decodeNotice decodes the notify.Notice JSON a notice delivery carries.
+// Unknown fields are ignored (a newer version may have written them);
+// anything after the object is an error.
+func decodeNotice(body []byte) (*notify.Notice, error) {
+	if len(body) == 0 {
+		return nil, errors.New("stored notice has no body")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var n notify.Notice
+	if err := dec.Decode(&n); err != nil {
+		return nil, fmt.Errorf("stored notice does not decode: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("stored notice does not decode: data after the JSON object")
+	}
+	return &n, nil
 }

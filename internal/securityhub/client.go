@@ -50,6 +50,12 @@ type Options struct {
 	// Limits replaces the client-side rate limits of the operation families
 	// it names (see DefaultLimits); the others keep their defaults.
 	Limits map[string]Limit
+	// Clock is the time the rate limits are kept in; nil means
+	// SystemClock. When set, the retry back-off of throttled calls is
+	// slept on it too, so a virtual clock (hubtest.Clock) runs a
+	// rate-limited workload without waiting in real time. Pollers of the
+	// client read it unless given a clock of their own.
+	Clock Clock
 }
 
 // Client is a Security Hub API client shared by the Updater, the Poller,
@@ -60,6 +66,7 @@ type Client struct {
 	region string
 	log    *slog.Logger
 	limits *limiter
+	clock  Clock
 }
 
 // New builds a Client from the SDK's default configuration
@@ -77,7 +84,11 @@ func New(ctx context.Context, opt Options) (*Client, error) {
 	if opt.MaxBackoff <= 0 {
 		opt.MaxBackoff = DefaultMaxBackoff
 	}
-	limits, err := newLimiter(opt.Limits)
+	clock := opt.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	limits, err := newLimiter(opt.Limits, clock)
 	if err != nil {
 		return nil, fmt.Errorf("securityhub: %w", err)
 	}
@@ -94,6 +105,9 @@ func New(ctx context.Context, opt Options) (*Client, error) {
 				// client-side limiter below keeps the call rate down
 				// instead.
 				o.RateLimiter = ratelimit.None
+				if opt.Clock != nil {
+					o.Backoff = clockBackoff{clock: opt.Clock, delay: retry.NewExponentialJitterBackoff(opt.MaxBackoff)}
+				}
 			})
 		}),
 	}
@@ -119,13 +133,16 @@ func New(ctx context.Context, opt Options) (*Client, error) {
 		}
 		o.APIOptions = append(o.APIOptions, limits.middleware)
 	})
-	return &Client{api: api, region: cfg.Region, log: log, limits: limits}, nil
+	return &Client{api: api, region: cfg.Region, log: log, limits: limits, clock: clock}, nil
 }
 
 // Region returns the region the client calls: the Security Hub home
 // region whose findings (and, with cross-Region aggregation, the linked
 // regions' findings) it reads and updates.
 func (c *Client) Region() string { return c.region }
+
+// Clock returns the client's clock: Options.Clock, or SystemClock.
+func (c *Client) Clock() Clock { return c.clock }
 
 // API returns the underlying SDK client, with the retryer and rate limits
 // of c, for calls this package does not wrap.

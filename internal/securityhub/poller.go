@@ -68,11 +68,21 @@ const futureSlack = 24 * time.Hour
 // PollerOptions configure a Poller. Filters is required (use {} to read
 // every finding).
 type PollerOptions struct {
-	// Filters are AwsSecurityFindingFilters JSON, as config
-	// sources.poll.filters holds them, pushed down to GetFindings. At most
-	// MaxPollAttributes attributes; longer lists are split (see
-	// splitFilters); UpdatedAt is the poller's own.
+	// Filters are pushed down to the API, as config sources.poll.filters
+	// holds them. Without V2: AwsSecurityFindingFilters JSON, at most
+	// MaxPollAttributes attributes, longer lists split into several
+	// queries (see splitFilters), UpdatedAt the poller's own. With V2:
+	// OcsfFindingFilters JSON ({"CompositeFilters": [...],
+	// "CompositeOperator": "AND"}), one query, lists longer than
+	// MaxFiltersPerType moved into nested composite filters (see
+	// v2Filters), and room left for the poller's filter on
+	// V2CheckpointField (see v2Window).
 	Filters json.RawMessage
+	// V2 reads with GetFindingsV2 the OCSF findings of Security Hub
+	// (rather than GetFindings and the ASFF findings of Security Hub
+	// CSPM), sorted by V2CheckpointField ascending, which is also what
+	// the checkpoint keeps. Config: sources.poll.api: v2.
+	V2 bool
 	// Interval is the time between the start of two runs; default
 	// DefaultPollInterval.
 	Interval time.Duration
@@ -88,26 +98,27 @@ type PollerOptions struct {
 	// Log receives one line per run and per problem; nil means the
 	// client's logger.
 	Log *slog.Logger
-	// Now is the clock; default time.Now.
+	// Now is the clock; default the client's (Client.Clock).
 	Now func() time.Time
 }
 
 // PollResult counts what one run read.
 type PollResult struct {
-	Queries    int // GetFindings queries the filters became
-	Pages      int // GetFindings calls that returned a page
+	Queries    int // GetFindings(V2) queries the filters became
+	Pages      int // GetFindings(V2) calls that returned a page
 	Findings   int // findings handed to the sink
 	Duplicates int // findings another query of this run had already handed over
 	Invalid    int // findings that could not be decoded, skipped
 }
 
-// Poller reads findings with GetFindings and hands them to a Sink: every
-// page (MaxResults 100, sorted by UpdatedAt ascending) of every query its
-// filters become. Each query keeps a checkpoint, the latest UpdatedAt it
-// has committed, and the next run reads only what was updated since (less
-// Overlap), also after a restart. The region is the client's: with
-// cross-Region aggregation, the aggregation region's findings include the
-// linked regions'. Safe for concurrent use; runs happen one at a time.
+// Poller reads findings with GetFindings (or GetFindingsV2) and hands
+// them to a Sink: every page (MaxResults 100, sorted by UpdatedAt, or
+// V2CheckpointField, ascending) of every query its filters become. Each
+// query keeps a checkpoint, the latest update time it has committed, and
+// the next run reads only what was updated since (less Overlap), also
+// after a restart. The region is the client's: with cross-Region
+// aggregation, the aggregation region's findings include the linked
+// regions'. Safe for concurrent use; runs happen one at a time.
 type Poller struct {
 	c        *Client
 	sink     Sink
@@ -132,9 +143,18 @@ func NewPoller(c *Client, sink Sink, cp Checkpoints, opt PollerOptions) (*Poller
 	if opt.Filters == nil {
 		return nil, errors.New("securityhub: poller: no filters; use {} to read every finding")
 	}
-	queries, err := splitFilters(opt.Filters)
-	if err != nil {
-		return nil, fmt.Errorf("securityhub: poller: %w", err)
+	var queries []query
+	if opt.V2 {
+		f, err := v2Filters(opt.Filters)
+		if err != nil {
+			return nil, fmt.Errorf("securityhub: poller: %w", err)
+		}
+		queries = []query{{v2: f}}
+	} else {
+		var err error
+		if queries, err = splitFilters(opt.Filters); err != nil {
+			return nil, fmt.Errorf("securityhub: poller: %w", err)
+		}
 	}
 	p := &Poller{c: c, sink: sink, cp: cp, queries: queries, interval: opt.Interval, overlap: max(opt.Overlap, 0),
 		source: opt.Source, log: opt.Log, now: opt.Now}
@@ -151,19 +171,28 @@ func NewPoller(c *Client, sink Sink, cp Checkpoints, opt PollerOptions) (*Poller
 		p.log = c.log
 	}
 	if p.now == nil {
-		p.now = time.Now
+		p.now = c.clock.Now
 	}
 	name := opt.Name
 	if name == "" {
 		name = "poll"
 	}
 	for _, q := range queries {
-		body, err := json.Marshal(q.attrs)
+		prefix, body, err := name, []byte(nil), error(nil)
+		if q.v2 != nil {
+			// A V2 checkpoint is never shared with a V1 one: "v2" is in
+			// the name and in what is hashed.
+			prefix = name + "/v2"
+			body, err = json.Marshal(q.v2)
+			body = append([]byte("GetFindingsV2\n"), body...)
+		} else {
+			body, err = json.Marshal(q.attrs)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("securityhub: poller: %w", err)
 		}
 		sum := sha256.Sum256(append([]byte(c.region+"\n"), body...))
-		p.names = append(p.names, name+"/"+c.region+"/"+hex.EncodeToString(sum[:8]))
+		p.names = append(p.names, prefix+"/"+c.region+"/"+hex.EncodeToString(sum[:8]))
 	}
 	return p, nil
 }
@@ -219,26 +248,22 @@ func (p *Poller) runQuery(ctx context.Context, i int, start time.Time, seen map[
 	if err != nil {
 		return fmt.Errorf("securityhub: poll: %w", err)
 	}
-	filters := p.queries[i].filters
+	var from *time.Time
 	if ok {
-		filters.UpdatedAt = []types.DateFilter{{
-			Start: aws.String(since.Add(-p.overlap).UTC().Format(time.RFC3339Nano)),
-			End:   aws.String(start.Add(futureSlack).Format(time.RFC3339Nano)),
-		}}
+		t := since.Add(-p.overlap).UTC()
+		from = &t
 	}
-	in := &securityhub.GetFindingsInput{
-		Filters:      &filters,
-		MaxResults:   aws.Int32(PageSize),
-		SortCriteria: []types.SortCriterion{{Field: aws.String("UpdatedAt"), SortOrder: types.SortOrderAscending}},
+	next, op, err := p.pages(i, from, start.Add(futureSlack))
+	if err != nil {
+		return fmt.Errorf("securityhub: poll: %w", err)
 	}
 	for page := 1; ; page++ {
-		var raw rawBody
-		out, err := p.c.api.GetFindings(ctx, in, raw.option)
+		body, more, err := next(ctx)
 		if err != nil {
-			return fmt.Errorf("securityhub: poll: query %d of %d, page %d: GetFindings: %w", i+1, len(p.queries), page, err)
+			return fmt.Errorf("securityhub: poll: query %d of %d, page %d: %s: %w", i+1, len(p.queries), page, op, err)
 		}
 		res.Pages++
-		items, problems := finding.Decode("GetFindings", raw.body)
+		items, problems := finding.Decode(op, body)
 		for _, pr := range problems {
 			res.Invalid++
 			p.log.Warn("securityhub: poll: finding skipped", slog.String("error", pr.Error()))
@@ -273,9 +298,60 @@ func (p *Poller) runQuery(ctx context.Context, i int, start time.Time, seen map[
 			}
 			since, ok = latest, true
 		}
-		if aws.ToString(out.NextToken) == "" {
+		if !more {
 			return nil
 		}
-		in.NextToken = out.NextToken
 	}
+}
+
+// pages returns the function that reads the next page of query i, updated
+// from (nil: any time) until end, with the operation's name. It returns
+// the page's response body as the service sent it, and whether another
+// page follows.
+func (p *Poller) pages(i int, from *time.Time, end time.Time) (func(context.Context) ([]byte, bool, error), string, error) {
+	q := p.queries[i]
+	if q.v2 != nil {
+		filters := q.v2
+		if from != nil {
+			var err error
+			if filters, err = v2Window(q.v2, from.Format(time.RFC3339Nano), end.UTC().Format(time.RFC3339Nano)); err != nil {
+				return nil, "", err
+			}
+		}
+		in := &securityhub.GetFindingsV2Input{
+			Filters:      filters,
+			MaxResults:   aws.Int32(PageSize),
+			SortCriteria: []types.SortCriterion{{Field: aws.String(string(V2CheckpointField)), SortOrder: types.SortOrderAscending}},
+		}
+		return func(ctx context.Context) ([]byte, bool, error) {
+			var raw rawBody
+			out, err := p.c.api.GetFindingsV2(ctx, in, raw.option)
+			if err != nil {
+				return nil, false, err
+			}
+			in.NextToken = out.NextToken
+			return raw.body, aws.ToString(out.NextToken) != "", nil
+		}, "GetFindingsV2", nil
+	}
+	filters := q.filters
+	if from != nil {
+		filters.UpdatedAt = []types.DateFilter{{
+			Start: aws.String(from.Format(time.RFC3339Nano)),
+			End:   aws.String(end.UTC().Format(time.RFC3339Nano)),
+		}}
+	}
+	in := &securityhub.GetFindingsInput{
+		Filters:      &filters,
+		MaxResults:   aws.Int32(PageSize),
+		SortCriteria: []types.SortCriterion{{Field: aws.String("UpdatedAt"), SortOrder: types.SortOrderAscending}},
+	}
+	return func(ctx context.Context) ([]byte, bool, error) {
+		var raw rawBody
+		out, err := p.c.api.GetFindings(ctx, in, raw.option)
+		if err != nil {
+			return nil, false, err
+		}
+		in.NextToken = out.NextToken
+		return raw.body, aws.ToString(out.NextToken) != "", nil
+	}, "GetFindings", nil
 }

@@ -27,10 +27,12 @@ const (
 	MaxPollQueries = 100
 )
 
-// query is one GetFindings Filters value within the API's limits.
+// query is one GetFindings Filters value within the API's limits, or,
+// when v2 is set, the GetFindingsV2 Filters of a V2 poller.
 type query struct {
 	attrs   map[string][]json.RawMessage // as written, for the checkpoint name
 	filters types.AwsSecurityFindingFilters
+	v2      *types.OcsfFindingFilters
 }
 
 // splitFilters reads AwsSecurityFindingFilters JSON (an object of

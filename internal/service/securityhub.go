@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/hubrelay/hubrelay/internal/config"
@@ -42,8 +44,9 @@ func marker(ctx context.Context, cfg *config.Config, given *securityhub.Client, 
 	return u, nil
 }
 
-// poller is the GetFindings poller of sources.poll, committing through the
-// service's ingester, or nil when the config has no sources.poll.
+// poller is the poller of sources.poll (GetFindings, or GetFindingsV2 with
+// api: v2), committing through the service's ingester, or nil when the
+// config has no sources.poll.
 func (s *Service) poller(ctx context.Context, given *securityhub.Client) (*securityhub.Poller, error) {
 	p := s.cfg.Sources.Poll
 	if p == nil {
@@ -61,9 +64,26 @@ func (s *Service) poller(ctx context.Context, given *securityhub.Client) (*secur
 		_, err := s.ingester.Items(ctx, source, items)
 		return err
 	})
-	return securityhub.NewPoller(c, sink, s.store, securityhub.PollerOptions{
+	poller, err := securityhub.NewPoller(c, sink, s.store, securityhub.PollerOptions{
 		Filters:  p.Filters,
+		V2:       p.API == config.PollAPIv2,
 		Interval: p.Interval,
 		Log:      s.log,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: sources.poll: %w", p.Pos, err)
+	}
+	return poller, nil
+}
+
+// Poll runs the poller of sources.poll once, every query to its last page,
+// committing what it reads through the ingester, and returns what it read:
+// for batch runs and tests, where Serve polls on a schedule. It fails when
+// the config has no sources.poll. Runs of one poller happen one at a time,
+// so a Poll during Serve waits for the scheduled run in progress.
+func (s *Service) Poll(ctx context.Context) (securityhub.PollResult, error) {
+	if s.poll == nil {
+		return securityhub.PollResult{}, errors.New("service: no sources.poll in the config")
+	}
+	return s.poll.Poll(ctx)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/queue"
 	"github.com/hubrelay/hubrelay/internal/route"
+	"github.com/hubrelay/hubrelay/internal/schedule"
 	"github.com/hubrelay/hubrelay/internal/securityhub"
 	"github.com/hubrelay/hubrelay/internal/source"
 	"github.com/hubrelay/hubrelay/internal/store"
@@ -53,6 +54,9 @@ type Options struct {
 	// (tests and the demo pass one for the in-process API); nil: one from
 	// the AWS SDK's default chain, when the config needs it.
 	SecurityHub *securityhub.Client
+	// Jobs, when set, builds the scheduled jobs Serve runs beside the
+	// queue, each slot once across replicas (see package schedule).
+	Jobs Jobs
 }
 
 // Service is one running hubrelay. Build it with Open; Serve runs it;
@@ -66,6 +70,8 @@ type Service struct {
 	metrics   *metrics.Metrics
 	notifiers []notify.Notifier
 	poll      *securityhub.Poller
+	scheduler *schedule.Scheduler
+	now       func() time.Time
 	stopping  atomic.Bool
 }
 
@@ -179,6 +185,9 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 	if s.poll, err = s.poller(ctx, opt.SecurityHub); err != nil {
 		return nil, err
 	}
+	if err := s.newScheduler(opt, red); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -222,10 +231,11 @@ func (s *Service) Handler() http.Handler {
 	return mux
 }
 
-// Serve runs the queue, and the HTTP endpoints on ln when ln is not nil,
-// until ctx is done; then it stops taking requests, waits for those in
-// progress (at most ShutdownTimeout), finishes the commits and the
-// deliveries in flight, and returns. It returns the HTTP server's error
+// Serve runs the queue, the scheduled jobs, and the HTTP endpoints on ln
+// when ln is not nil, until ctx is done; then it stops taking requests,
+// waits for those in progress (at most ShutdownTimeout), stops the
+// scheduler (cancelling the runs in progress), finishes the commits and
+// the deliveries in flight, and returns. It returns the HTTP server's error
 // if it fails to serve.
 func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, sources := s.startSources(ctx)
@@ -233,6 +243,7 @@ func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopQueue()
 	qdone := make(chan error, 1)
 	go func() { qdone <- s.queue.Run(qctx) }()
+	stopScheduler := s.startScheduler(ctx)
 
 	var serveErr error
 	if ln != nil {
@@ -262,6 +273,7 @@ func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 		s.stopping.Store(true)
 	}
 	serveErr = sources.wait(serveErr)
+	stopScheduler()
 	s.ingester.Close()
 	stopQueue()
 	if err := <-qdone; err != nil && serveErr == nil {

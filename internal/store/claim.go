@@ -111,6 +111,9 @@ func (s *Store) fillClaimed(ctx context.Context, q querier, out []Claimed, event
 		if ev, ok := eventIDs[c.ID]; ok {
 			c.Event = bodies[ev]
 		}
+		if c.Kind == KindNotice {
+			continue // no finding, so no ticket
+		}
 		r, err := scanReceipt(s.queryRow(ctx, q, `SELECT receipt_id, receipt_url, receipt_channel, receipt_thread
 			FROM tickets WHERE finding_key = ? AND destination = ?`, c.FindingKey, c.Destination))
 		if err != nil {

@@ -71,3 +71,31 @@ func step(st findingState, updatedAt time.Time, open bool) (next findingState, t
 	}
 	return next, TransitionUnchanged, "", ""
 }
+
+// version is what the history keeps of an applied finding version besides
+// its openness: the severity label and the workflow status.
+type version struct{ Severity, Workflow string }
+
+// classify decides whether an applied observation is recorded in the
+// transitions table and as what. from and to are step's states ("" when
+// the episode state did not change), episode and open the state after the
+// observation, prev the previously applied version (zero when unseen) and
+// cur this one. It returns the kind and the states to record, ok false
+// when nothing is recorded. Labels and statuses compare case-insensitively.
+func classify(from, to string, episode int, open bool, prev, cur version) (kind Change, rfrom, rto string, ok bool) {
+	switch {
+	case from == StateUnseen && to == StateClosed:
+		return ChangeSeenClosed, from, to, true
+	case to == StateOpen && episode > 1:
+		return ChangeReopened, from, to, true
+	case to == StateOpen:
+		return ChangeNew, from, to, true
+	case to == StateClosed && strings.EqualFold(cur.Workflow, "SUPPRESSED"):
+		return ChangeSuppressed, from, to, true
+	case to == StateClosed:
+		return ChangeResolved, from, to, true
+	case from == "" && open && (!strings.EqualFold(prev.Severity, cur.Severity) || !strings.EqualFold(prev.Workflow, cur.Workflow)):
+		return ChangeUpdated, StateOpen, StateOpen, true
+	}
+	return "", "", "", false
+}

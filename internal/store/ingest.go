@@ -89,9 +89,10 @@ type eventRef struct{ findingKey, hash string }
 // findingRow is a finding's state during the batch: read (and on
 // PostgreSQL locked) at the start, written back by finish.
 type findingRow struct {
-	state findingState
-	event eventRef // the latest event
-	first time.Time
+	state   findingState
+	version version  // severity and workflow of the last applied version
+	event   eventRef // the latest event
+	first   time.Time
 
 	// final values, set by each applied observation
 	dirty        bool
@@ -167,7 +168,7 @@ func (in *ingester) lockFindings(ctx context.Context, obs []Observation) error {
 	}
 	err := in.s.bulk(ctx, in.tx, `INSERT INTO findings (key, id, product_arn, first_seen, last_seen)`,
 		`ON CONFLICT (key) DO UPDATE SET key = excluded.key
-		RETURNING key, updated_at, episode, is_open, event_id, event_hash, first_seen`, vals,
+		RETURNING key, updated_at, episode, is_open, event_id, event_hash, first_seen, severity_label, workflow`, vals,
 		func(rs *sql.Rows) error {
 			var (
 				key     string
@@ -177,11 +178,12 @@ func (in *ingester) lockFindings(ctx context.Context, obs []Observation) error {
 				eventID sql.NullInt64
 				hash    string
 				first   int64
+				v       version
 			)
-			if err := rs.Scan(&key, &upd, &episode, &open, &eventID, &hash, &first); err != nil {
+			if err := rs.Scan(&key, &upd, &episode, &open, &eventID, &hash, &first, &v.Severity, &v.Workflow); err != nil {
 				return err
 			}
-			r := &findingRow{state: findingState{Seen: upd.Valid, Episode: episode, Open: open != 0}, first: ms(first)}
+			r := &findingRow{state: findingState{Seen: upd.Valid, Episode: episode, Open: open != 0}, version: v, first: ms(first)}
 			if upd.Valid {
 				r.state.UpdatedAt = time.UnixMilli(upd.Int64)
 			}
@@ -218,13 +220,14 @@ func (in *ingester) apply(ctx context.Context, i int, o *Observation) error {
 		return nil
 	}
 
-	row.event = in.keepEvent(key, o.Event, now)
-	row.state = next
-	row.dirty, row.f, row.lastSeen, row.markNotified = true, o, now, o.MarkNotified
-
-	if from != "" {
-		in.transitions = append(in.transitions, []any{key, next.Episode, from, to, now, o.Source})
+	cur := version{Severity: f.Severity.Label, Workflow: f.Workflow}
+	if kind, rfrom, rto, ok := classify(from, to, next.Episode, next.Open, row.version, cur); ok {
+		in.transitions = append(in.transitions, []any{key, next.Episode, rfrom, rto, now, o.Source,
+			string(kind), f.AccountID, cur.Severity, cur.Workflow})
 	}
+	row.event = in.keepEvent(key, o.Event, now)
+	row.state, row.version = next, cur
+	row.dirty, row.f, row.lastSeen, row.markNotified = true, o, now, o.MarkNotified
 	if o.SuppressedBy != "" {
 		in.hits = append(in.hits, []any{o.SuppressedBy, key, next.Episode, now})
 		return nil
@@ -501,7 +504,8 @@ func (in *ingester) finish(ctx context.Context) error {
 			event_id = excluded.event_id, event_hash = excluded.event_hash`, vals, nil); err != nil {
 		return fmt.Errorf("update findings: %w", err)
 	}
-	if err := in.s.bulk(ctx, in.tx, `INSERT INTO transitions (finding_key, episode, from_state, to_state, at, source)`,
+	if err := in.s.bulk(ctx, in.tx, `INSERT INTO transitions (finding_key, episode, from_state, to_state, at, source,
+		kind, account, severity_label, workflow)`,
 		``, in.transitions, nil); err != nil {
 		return fmt.Errorf("insert transitions: %w", err)
 	}

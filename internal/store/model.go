@@ -76,10 +76,10 @@ func (r Receipt) IsZero() bool { return r == Receipt{} }
 type Delivery struct {
 	ID                 int64
 	Key                string // the idempotency key (DeliveryKey, or digest|route|destination|group|seq)
-	Kind               string // KindNew, KindReopened, KindResolved, KindReminder, KindDigest
-	Phase              string // PhaseOpen, PhaseResolved, "reminder-N", PhaseDigest
-	FindingKey         string // empty for a digest
-	FindingID          string // empty for a digest
+	Kind               string // KindNew, KindReopened, KindResolved, KindReminder, KindDigest, KindNotice
+	Phase              string // PhaseOpen, PhaseResolved, "reminder-N", PhaseDigest; a notice's topic
+	FindingKey         string // empty for a digest and a notice
+	FindingID          string // empty for a digest and a notice
 	Route, Destination string
 	GroupKey           string // digest group; set on digests and their members
 	Episode            int
@@ -99,7 +99,8 @@ type Delivery struct {
 type Claimed struct {
 	Delivery
 	// Event is the EventBridge event (JSON) the delivery was created from;
-	// nil for a digest.
+	// for a notice (KindNotice) the body EnqueueNotices was given; nil for
+	// a digest.
 	Event []byte
 	// Previous is the receipt this destination returned earlier: for a
 	// single finding the finding's ticket at this destination (from any
@@ -180,11 +181,16 @@ const (
 
 // TransitionRecord is one recorded change of a finding's state.
 type TransitionRecord struct {
+	ID         int64 // the row's id: increasing in the order rows were written
 	FindingKey string
 	Episode    int
 	From, To   string // StateUnseen, StateOpen, StateClosed
 	At         time.Time
 	Source     string
+	Kind       Change // what the change was (see Change)
+	Account    string // the finding's AWS account ID
+	Severity   string // the finding's severity label at the time of the change
+	Workflow   string // the finding's workflow status at the time ('' in rows recorded before migration 0007)
 }
 
 // Attempt is one recorded attempt of a delivery.

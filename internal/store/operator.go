@@ -228,7 +228,7 @@ func (s *Store) OldestPending(ctx context.Context) (time.Time, bool, error) {
 // Transitions returns a finding's recorded state changes, oldest first.
 // Read-only; safe for concurrent use.
 func (s *Store) Transitions(ctx context.Context, findingKey string) ([]TransitionRecord, error) {
-	rows, err := s.query(ctx, s.db, `SELECT finding_key, episode, from_state, to_state, at, source FROM transitions
+	rows, err := s.query(ctx, s.db, `SELECT `+transitionCols+` FROM transitions
 		WHERE finding_key = ? ORDER BY id`, findingKey)
 	if err != nil {
 		return nil, fmt.Errorf("store: transitions: %w", err)
@@ -236,12 +236,10 @@ func (s *Store) Transitions(ctx context.Context, findingKey string) ([]Transitio
 	defer rows.Close()
 	var out []TransitionRecord
 	for rows.Next() {
-		var r TransitionRecord
-		var at int64
-		if err := rows.Scan(&r.FindingKey, &r.Episode, &r.From, &r.To, &at, &r.Source); err != nil {
+		r, err := scanTransition(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: transitions: %w", err)
 		}
-		r.At = ms(at)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -58,8 +58,8 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, id int64, owner, set str
 }
 
 // Complete marks a delivery leased by owner delivered with the
-// destination's receipt. For a digest its members become delivered with the
-// same receipt. A new or reopened delivery with a receipt records the
+// destination's receipt. A notice (KindNotice) changes nothing else. For a
+// digest its members become delivered with the same receipt. A new or reopened delivery with a receipt records the
 // finding's ticket at the destination (state open); a resolved delivery
 // closes it. When the finding asked for feedback (MarkNotified), is still
 // open, and this was the last unsettled delivery of its episode with none
@@ -79,6 +79,8 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string, r Receipt,
 			return err
 		}
 		switch d.kind {
+		case KindNotice:
+			return nil // no finding: no ticket, no feedback
 		case KindDigest:
 			if _, err := s.exec(ctx, tx, `UPDATE deliveries SET status = 'delivered', delivered_at = ?,
 				receipt_id = ?, receipt_url = ?, receipt_channel = ?, receipt_thread = ?, updated_at = ?

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/notifytest"
 	"github.com/hubrelay/hubrelay/internal/render"
 )
@@ -74,5 +75,35 @@ func BenchmarkNotifySES(b *testing.B) {
 		if _, err := n.Notify(context.Background(), m); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkNoticeBytes measures composing and writing a notice's mail:
+// seed 004's 300 accounts, the Excel report attached, and a 7 MB
+// attachment near the size limit.
+func BenchmarkNoticeBytes(b *testing.B) {
+	c := composer(b, testConfig("smtp.example.com", 0), render.Japanese)
+	big := notifytest.NoticeSamples(b)[2].Message
+	big.Notice.Attachment.Data = make([]byte, 7_000_000)
+	for _, s := range []struct {
+		name string
+		m    *notify.Message
+	}{
+		{"members-300", notifytest.NoticeSamples(b)[0].Message},
+		{"report-xlsx", notifytest.NoticeSamples(b)[2].Message},
+		{"report-7MB", big},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ml, err := c.Compose(s.m, at())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := ml.Bytes(goldenBoundary); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

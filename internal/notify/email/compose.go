@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	htmltemplate "html/template"
 	"net/mail"
 	"strings"
 	"time"
@@ -35,6 +36,8 @@ type Composer struct {
 	digestSubject, digestText, digestHTML *render.Template
 	// message is the compiled `message:` override; nil when unset.
 	message *render.Renderer
+	// noticeHTML is the HTML body of notices.
+	noticeHTML *htmltemplate.Template
 }
 
 // NewComposer compiles cfg's addresses and templates (the built-in email
@@ -108,6 +111,9 @@ func NewComposer(name string, cfg *Config, opts render.Options) (*Composer, erro
 	if c.message, err = cfg.Message.Compile(name, opts); err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
+	if c.noticeHTML, err = parseNoticeTemplate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -120,14 +126,18 @@ func NewComposer(name string, cfg *Config, opts render.Options) (*Composer, erro
 // findings included) and a console link to the set. A `message:`
 // override replaces the body where it applies (see Config.Message).
 //
+// A notice (m.Notice) gets its SubjectLine as subject, a text and an HTML
+// body laid out from its sections, and its attachment attached (see
+// composeNotice); the override does not apply to it.
+//
 // When m.Previous holds an earlier mail's receipt, the mail joins its
 // thread (In-Reply-To, References) and a single finding's subject becomes
 // "Re: " and the subject of a new-finding mail, so that every mail client
 // threads it; the body's first line still says resolved, reopened or
 // reminder.
 func (c *Composer) Compose(m *notify.Message, at time.Time) (*Mail, error) {
-	if m == nil || (m.Finding == nil) == (m.Digest == nil) {
-		return nil, fmt.Errorf("email: compose: the message needs exactly one of finding and digest")
+	if m == nil || (m.Finding != nil && m.Digest != nil) || (m.Notice != nil) == (m.Finding != nil || m.Digest != nil) {
+		return nil, fmt.Errorf("email: compose: the message needs exactly one of finding, digest and notice")
 	}
 	ml := &Mail{
 		From: c.from, ReplyTo: c.replyTo, To: c.to, Cc: c.cc, Bcc: c.bcc,
@@ -142,9 +152,12 @@ func (c *Composer) Compose(m *notify.Message, at time.Time) (*Mail, error) {
 	}
 
 	var err error
-	if m.Digest != nil {
+	switch {
+	case m.Notice != nil:
+		err = c.composeNotice(ml, m.Notice)
+	case m.Digest != nil:
 		err = c.composeDigest(ml, m)
-	} else {
+	default:
 		err = c.composeFinding(ml, m, th)
 	}
 	if err != nil {
@@ -280,6 +293,9 @@ func (c *Composer) headers(m *notify.Message) []Header {
 		}
 	}
 	add("X-Hubrelay-Route", m.Route)
+	if m.Notice != nil {
+		add("X-Hubrelay-Topic", m.Notice.Topic)
+	}
 	if m.Finding != nil {
 		add("X-Hubrelay-Severity", m.Finding.Severity.Label)
 	}

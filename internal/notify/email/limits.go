@@ -22,8 +22,13 @@ const (
 	// maxHeaderRunes bounds the value of a hubrelay header.
 	maxHeaderRunes = 200
 
-	// MaxMessageBytes is the largest MIME message sent. The bounds above
-	// keep real mails far below it (a few tens of kilobytes); it stays
-	// under the 10 MB that SES SendRawEmail and many SMTP servers accept.
-	MaxMessageBytes = 5 << 20
+	// MaxMessageBytes is the largest MIME message sent: 10 MB, the
+	// limit of Amazon SES raw messages and the default of common SMTP
+	// servers (Postfix's message_size_limit is 10,240,000 bytes). The
+	// bounds above keep finding mails far below it (a few tens of
+	// kilobytes); what comes near it is a notice's attachment, about 7.3
+	// MB of file once base64 encoded. A larger attachment is refused with
+	// a permanent error naming it; an SMTP server that announces a smaller
+	// SIZE refuses earlier.
+	MaxMessageBytes = 10_000_000
 )

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,6 +51,10 @@ type Mail struct {
 	// Language picks the transfer encoding: base64 for Japanese, whose
 	// text quoted-printable would triple, quoted-printable otherwise.
 	Language render.Language
+	// Attachments are files sent with the bodies (a notice's report):
+	// the message is then multipart/mixed, the bodies first, each file a
+	// base64 part with Content-Disposition: attachment.
+	Attachments []Attachment
 }
 
 // Header is one header field.
@@ -70,26 +75,42 @@ func (ml *Mail) Recipients() []string {
 // Bytes returns the message in Internet Message Format (RFC 5322) with
 // CRLF line endings: a multipart/alternative body (text/plain, then
 // text/html, both UTF-8) separated by boundary, or a text/plain body when
-// there is no HTML, header fields encoded per RFC 2047, no Bcc field. boundary must not occur in either body; the
-// Notifier draws a random one for every delivery. Pure: the same Mail and
-// boundary give the same bytes.
+// there is no HTML, header fields encoded per RFC 2047, no Bcc field. With
+// attachments, that body and one base64 part per file are the parts of a
+// multipart/mixed message; the two levels get boundaries made from
+// boundary ("m" and "a" in place of its first character), as a nested
+// multipart must not repeat its parent's boundary (RFC 2046 §5.1.1).
+// boundary must not occur in either body; the Notifier draws a random one
+// for every delivery. Pure: the same Mail and boundary give the same
+// bytes.
 func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 	if err := checkBoundary(boundary); err != nil {
 		return nil, err
 	}
-	if strings.Contains(ml.Text, boundary) || strings.Contains(ml.HTML, boundary) {
-		return nil, errors.New("email: mime: the body contains the multipart boundary")
+	boundaries := []string{boundary}
+	if len(ml.Attachments) > 0 {
+		boundaries = []string{"m" + boundary[1:], "a" + boundary[1:]}
+	}
+	for _, b := range boundaries {
+		if strings.Contains(ml.Text, b) || strings.Contains(ml.HTML, b) {
+			return nil, errors.New("email: mime: the body contains the multipart boundary")
+		}
 	}
 	encoding := gomail.EncodingQP
 	if ml.Language == render.Japanese {
 		encoding = gomail.EncodingB64
 	}
-	msg := gomail.NewMsg(
-		gomail.WithBoundary(boundary),
+	opts := []gomail.MsgOption{
 		gomail.WithCharset(gomail.CharsetUTF8),
 		gomail.WithEncoding(encoding),
 		gomail.WithNoDefaultUserAgent(),
-	)
+	}
+	if len(ml.Attachments) == 0 {
+		// go-mail gives every multipart level this one boundary, which is
+		// right only for a message of one level.
+		opts = append(opts, gomail.WithBoundary(boundary))
+	}
+	msg := gomail.NewMsg(opts...)
 	msg.SetAddrHeaderFromMailAddress(gomail.HeaderFrom, ml.From)
 	msg.SetAddrHeaderFromMailAddress(gomail.HeaderTo, ml.To...)
 	if len(ml.Cc) > 0 {
@@ -115,11 +136,50 @@ func (ml *Mail) Bytes(boundary string) ([]byte, error) {
 	if ml.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
 	}
+	for _, a := range ml.Attachments {
+		var fileOpts []gomail.FileOption
+		if a.ContentType != "" {
+			fileOpts = append(fileOpts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+		}
+		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), fileOpts...)
+	}
 	var buf bytes.Buffer
+	if len(ml.Attachments) > 0 {
+		size := 3*(len(ml.Text)+len(ml.HTML)) + 16<<10
+		for _, a := range ml.Attachments {
+			size += encodedSize(len(a.Data))
+		}
+		buf.Grow(size)
+	}
 	if _, err := msg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("email: mime: %w", err)
 	}
-	return buf.Bytes(), nil
+	if len(ml.Attachments) == 0 {
+		return buf.Bytes(), nil
+	}
+	return renameBoundaries(buf.Bytes(), boundaries)
+}
+
+// randomBoundary matches the boundaries go-mail draws when it is given
+// none: mime/multipart's 30 random bytes in hex.
+var randomBoundary = regexp.MustCompile(`boundary=([0-9a-f]{60})\r\n`)
+
+// renameBoundaries replaces the random boundaries of raw, in the order
+// their multiparts start (multipart/mixed, then multipart/alternative),
+// with names, so the same Mail always gives the same bytes.
+func renameBoundaries(raw []byte, names []string) ([]byte, error) {
+	found := randomBoundary.FindAllSubmatch(raw, -1)
+	if len(found) == 0 || len(found) > len(names) {
+		return nil, fmt.Errorf("email: mime: %d multipart boundaries in a message with attachments, want 1 or 2", len(found))
+	}
+	olds := make([][]byte, len(found))
+	for i, m := range found {
+		olds[i] = bytes.Clone(m[1])
+	}
+	for i, old := range olds {
+		raw = bytes.ReplaceAll(raw, old, []byte(names[i]))
+	}
+	return raw, nil
 }
 
 // headerText keeps text that goes into an unstructured header field from

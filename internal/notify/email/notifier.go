@@ -77,6 +77,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // holds and the transports for how failures are classified. The receipt
 // records the mail's Message-ID (for SES, the SES message ID) and its
 // thread, so the next delivery of the finding replies in the same thread.
+// A notice's attachment is attached; errors never hold its link.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("email: %w", err))
@@ -97,7 +98,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	}
 	rc, err := n.transport.send(ctx, ml, data)
 	if err != nil {
-		return notify.Receipt{}, n.red.Error(err)
+		return notify.Receipt{}, noticeRedactor(n.red, m).Error(err)
 	}
 	return rc, nil
 }

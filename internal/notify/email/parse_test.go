@@ -2,6 +2,7 @@ package email
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -23,9 +24,20 @@ type parsedMail struct {
 	header mail.Header
 	// subject is the decoded Subject field.
 	subject string
-	// boundary is the multipart/alternative boundary.
-	boundary string
-	parts    []parsedPart
+	// boundary is the multipart/alternative boundary, mixed the
+	// multipart/mixed one of a mail with attachments.
+	boundary, mixed string
+	parts           []parsedPart
+	// attachments are the files of a multipart/mixed mail, decoded.
+	attachments []parsedAttachment
+}
+
+// parsedAttachment is one attached file as a mail client saves it.
+type parsedAttachment struct {
+	// name is the filename parameter of Content-Disposition, RFC 2047
+	// words decoded; contentType the part's Content-Type as sent.
+	name, contentType string
+	data              []byte
 }
 
 // parsedPart is one decoded part.
@@ -69,7 +81,9 @@ func parseMail(t testing.TB, raw []byte) parsedMail {
 // parseMailBytes parses raw and checks the shape every mail of this
 // destination has: CRLF lines of at most 998 octets (RFC 5322 §2.1.1),
 // 7-bit content, a decodable Subject, and two UTF-8 parts, text/plain then
-// text/html (or, with a text override, a text/plain body alone).
+// text/html (or, with a text override, a text/plain body alone). A mail
+// with attachments is multipart/mixed: that body first, then one base64
+// part per file with Content-Disposition: attachment.
 func parseMailBytes(raw []byte) (parsedMail, error) {
 	if err := checkLines(raw); err != nil {
 		return parsedMail{}, err
@@ -96,22 +110,80 @@ func parseMailBytes(raw []byte) (parsedMail, error) {
 		p.parts = append(p.parts, part)
 		return p, nil
 	case "multipart/alternative":
-	default:
-		return p, fmt.Errorf("content-type %q, want multipart/alternative", mediaType)
+		p.boundary = params["boundary"]
+		return p, p.parseAlternative(msg.Body)
+	case "multipart/mixed":
+		p.mixed = params["boundary"]
+		return p, p.parseMixed(msg.Body)
 	}
-	p.boundary = params["boundary"]
-	mr := multipart.NewReader(msg.Body, p.boundary)
+	return p, fmt.Errorf("content-type %q, want multipart/alternative or multipart/mixed", mediaType)
+}
+
+// parseMixed reads a multipart/mixed body: the alternative bodies, then
+// the attachments.
+func (p *parsedMail) parseMixed(body io.Reader) error {
+	mr := multipart.NewReader(body, p.mixed)
+	for i := 0; ; i++ {
+		part, err := mr.NextRawPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("mixed part %d: %w", i, err)
+		}
+		mediaType, params, err := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		if err != nil {
+			return fmt.Errorf("mixed part %d: content-type: %w", i, err)
+		}
+		if i == 0 {
+			if mediaType != "multipart/alternative" {
+				return fmt.Errorf("mixed part 0 is %q, want multipart/alternative", mediaType)
+			}
+			if p.boundary = params["boundary"]; p.boundary == p.mixed {
+				return errors.New("the alternative part repeats the mixed boundary")
+			}
+			if err := p.parseAlternative(part); err != nil {
+				return err
+			}
+			continue
+		}
+		disposition, dparams, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+		if err != nil || disposition != "attachment" {
+			return fmt.Errorf("mixed part %d: Content-Disposition %q, want attachment", i, part.Header.Get("Content-Disposition"))
+		}
+		if enc := part.Header.Get("Content-Transfer-Encoding"); !strings.EqualFold(enc, "base64") {
+			return fmt.Errorf("mixed part %d: transfer encoding %q, want base64", i, enc)
+		}
+		name, err := (&mime.WordDecoder{}).DecodeHeader(dparams["filename"])
+		if err != nil {
+			return fmt.Errorf("mixed part %d: filename: %w", i, err)
+		}
+		data, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, part))
+		if err != nil {
+			return fmt.Errorf("mixed part %d: base64: %w", i, err)
+		}
+		p.attachments = append(p.attachments, parsedAttachment{name: name, contentType: part.Header.Get("Content-Type"), data: data})
+	}
+	if len(p.attachments) == 0 {
+		return errors.New("a multipart/mixed mail without attachments")
+	}
+	return nil
+}
+
+// parseAlternative reads the two parts of a multipart/alternative body.
+func (p *parsedMail) parseAlternative(body io.Reader) error {
+	mr := multipart.NewReader(body, p.boundary)
 	for {
 		part, err := mr.NextRawPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return p, fmt.Errorf("part %d: %w", len(p.parts), err)
+			return fmt.Errorf("part %d: %w", len(p.parts), err)
 		}
 		decoded, err := decodeBody(part.Header, part)
 		if err != nil {
-			return p, fmt.Errorf("part %d: %w", len(p.parts), err)
+			return fmt.Errorf("part %d: %w", len(p.parts), err)
 		}
 		p.parts = append(p.parts, decoded)
 	}
@@ -120,9 +192,9 @@ func parseMailBytes(raw []byte) (parsedMail, error) {
 		for _, part := range p.parts {
 			types = append(types, part.mediaType)
 		}
-		return p, fmt.Errorf("parts %v, want [text/plain text/html]", types)
+		return fmt.Errorf("parts %v, want [text/plain text/html]", types)
 	}
-	return p, nil
+	return nil
 }
 
 // decodeBody reads one body (a part, or a single-part mail) and undoes
@@ -182,7 +254,7 @@ func checkLines(raw []byte) error {
 var goldenHeaders = []string{
 	"From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
 	"Auto-Submitted", "X-Auto-Response-Suppress", "X-Hubrelay-Kind", "X-Hubrelay-Route",
-	"X-Hubrelay-Severity", "X-Hubrelay-Group", "User-Agent", "X-Mailer", "MIME-Version",
+	"X-Hubrelay-Severity", "X-Hubrelay-Group", "X-Hubrelay-Topic", "User-Agent", "X-Mailer", "MIME-Version",
 }
 
 // describe is the readable golden form of a mail: its decoded header
@@ -202,6 +274,10 @@ func describe(p parsedMail, envelopeFrom string, envelopeTo []string) string {
 	fmt.Fprintf(&b, "\n\n----- %s; charset=%s; %s -----\n%s", text.mediaType, text.charset, text.encoding, text.body)
 	if !strings.HasSuffix(text.body, "\n") {
 		b.WriteString("\n")
+	}
+	for _, a := range p.attachments {
+		sum := sha256.Sum256(a.data)
+		fmt.Fprintf(&b, "\n----- attachment %q; %s; %d bytes; sha256 %x -----\n", a.name, a.contentType, len(a.data), sum)
 	}
 	return b.String()
 }

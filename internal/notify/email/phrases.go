@@ -19,6 +19,8 @@ var (
 	}
 	phraseTestSubject = phrase{"[TEST] ", "[テスト] "}
 	phraseCountsOf    = phrase{"The counts are of the %d findings included.", "件数は含まれている %d 件の集計です。"}
+	phraseOpenLink    = phrase{"Open the link", "リンクを開く"}
+	phraseAttached    = phrase{"Attached: %s (%s)", "添付ファイル: %s (%s)"}
 )
 
 // in returns the phrase in lang, formatted with args when there are any.

@@ -72,3 +72,25 @@ func BenchmarkNotify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildNoticePayload: seed 004's member alert with 300 accounts,
+// and an organization-sized one of 20,000 that must be cut.
+func BenchmarkBuildNoticePayload(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		notice *notify.Notice
+	}{
+		{"members-300", notifytest.MembersNoticeJA()},
+		{"members-20000", bigMembers(20000)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			cfg := botConfig()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := BuildNoticePayload(tc.notice, cfg, render.Options{Language: render.Japanese}).Marshal(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -80,6 +80,9 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // Errors are classified as the notify package defines (HTTP 429 and 5xx,
 // and the Web API's transient codes, retryable after Retry-After; other
 // answers permanent) and never hold the token or the webhook URL.
+//
+// A notice (m.Notice) is posted as BuildNoticePayload lays it out, to the
+// configured channel; errors never hold its link either.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("slack: %w", err))
@@ -87,16 +90,17 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("slack: %w", err), 0)
 	}
+	red := noticeRedactor(n.red, m)
 	p, err := Build(m, &n.cfg, n.opts, n.message)
 	if err != nil {
-		return notify.Receipt{}, notify.Permanent(n.red.Error(err))
+		return notify.Receipt{}, notify.Permanent(red.Error(err))
 	}
 	if n.cfg.WebhookURL != "" {
 		body, err := p.Marshal()
 		if err != nil {
 			return notify.Receipt{}, notify.Permanent(fmt.Errorf("slack: encode message: %w", err))
 		}
-		return notify.Receipt{}, n.red.Error(n.postWebhook(ctx, body))
+		return notify.Receipt{}, red.Error(n.postWebhook(ctx, body))
 	}
 	rc, err := n.postMessage(ctx, p)
 	if err != nil && p.ThreadTS != "" && threadUnusable(err) {
@@ -112,7 +116,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 		rc, err = n.postMessage(ctx, p)
 	}
 	if err != nil {
-		return notify.Receipt{}, n.red.Error(err)
+		return notify.Receipt{}, red.Error(err)
 	}
 	rc.URL = n.permalink(ctx, rc)
 	n.log.Debug("slack: message posted",

@@ -30,14 +30,15 @@ import (
 // blocks, header text 150 characters, section text 3000, 10 fields of 2000,
 // 10 context elements, text objects 3000, block_id 255) and an error names
 // the offending path; nothing in the override's blocks is rewritten. A
-// digest that msg does not apply to keeps the built-in digest.
+// digest that msg does not apply to keeps the built-in digest; a notice
+// always gets BuildNoticePayload's message (overrides render findings).
 //
 // Build is pure and safe for concurrent use; an error comes from the
 // override (its execution, or output Slack would refuse) and is permanent
 // for that message.
 func Build(m *notify.Message, cfg *Config, opts render.Options, msg *render.Renderer) (*Payload, error) {
 	p := BuildPayload(m, cfg, opts)
-	if msg == nil {
+	if msg == nil || m.Notice != nil {
 		return p, nil
 	}
 	data := overrideData(m, messageOptions(cfg, opts))

@@ -58,10 +58,15 @@ func (p *Payload) Marshal() ([]byte, error) {
 // whole finding. An incoming webhook cannot reply in threads and always
 // gets the whole message.
 //
+// A notice (m.Notice) is laid out by BuildNoticePayload.
+//
 // m must be valid (notify.Message.Validate). BuildPayload does not modify
 // m or cfg and is safe for concurrent use; every text in the result is
 // within Slack's limits (see limits.go).
 func BuildPayload(m *notify.Message, cfg *Config, opts render.Options) *Payload {
+	if m.Notice != nil {
+		return BuildNoticePayload(m.Notice, cfg, opts)
+	}
 	if cfg.Language != "" {
 		opts.Language = render.Language(cfg.Language)
 	}

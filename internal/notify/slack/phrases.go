@@ -20,6 +20,14 @@ var (
 	phraseCountsOf = phrase{"Counts of the %d findings included.", "件数は含まれている %d 件の集計です。"}
 	phraseRoute    = phrase{"Route", "ルート"}
 	phraseGroup    = phrase{"Group", "グループ"}
+
+	phraseNotice            = phrase{"Notice from hubrelay", "hubrelay からのお知らせ"}
+	phraseOpenLink          = phrase{"Open the link", "リンクを開く"}
+	phraseLinkNotShown      = phrase{"(the link cannot be shown in Slack)", "（このリンクは Slack では表示できません）"}
+	phraseAttachmentNotHere = phrase{
+		"📎 %s is not attached here: Slack messages from hubrelay carry no files (email destinations attach it).",
+		"📎 %s はここには添付されません。hubrelay の Slack メッセージはファイルを送りません（メールの送信先には添付されます）。",
+	}
 )
 
 // in returns the phrase in lang, formatted with args when there are any.

@@ -62,3 +62,27 @@ func BenchmarkNotify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildNoticePayload measures a notice's card: seed 004's member
+// alert with 300 accounts, and an organization's 20,000 that must be cut to
+// 28 KB (a search over how many fit).
+func BenchmarkBuildNoticePayload(b *testing.B) {
+	big := notifytest.MembersNoticeJA()
+	big.Sections[0].Groups[0].Items = notifytest.AccountIDs(7, 20000)
+	for _, c := range []struct {
+		name   string
+		notice *notify.Notice
+	}{
+		{"members-300", notifytest.MembersNoticeJA()},
+		{"members-20000", big},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := teams.BuildNoticePayload(c.notice, teams.FormatAdaptive, render.Options{Language: render.Japanese}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -79,6 +79,9 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // 5xx retryable after Retry-After, other answers permanent; an Incoming
 // Webhook's "HTTP error 429" inside a 200 answer counts as a 429. They
 // never hold the workflow or webhook URL.
+//
+// A notice (m.Notice) is posted as BuildNoticePayload lays it out; errors
+// never hold its link either.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("teams: %w", err))
@@ -86,12 +89,13 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("teams: %w", err), 0)
 	}
+	red := noticeRedactor(n.red, m)
 	body, err := Build(m, n.format, n.opts, n.message)
 	if err != nil {
-		return notify.Receipt{}, notify.Permanent(n.red.Error(err))
+		return notify.Receipt{}, notify.Permanent(red.Error(err))
 	}
 	if err := n.post(ctx, body); err != nil {
-		return notify.Receipt{}, n.red.Error(err)
+		return notify.Receipt{}, red.Error(err)
 	}
 	n.log.Debug("teams: card posted",
 		slog.String("key", m.Key), slog.String("format", string(n.format)), slog.Int("bytes", len(body)))

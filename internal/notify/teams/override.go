@@ -30,13 +30,15 @@ import (
 //
 // A json card whose body passes PayloadBudget (Teams refuses messages over
 // 28 KB) is an error, as is a card that is not an AdaptiveCard. A digest
-// that msg does not apply to keeps the built-in digest card. Pure and safe
+// that msg does not apply to keeps the built-in digest card, and a notice
+// always gets BuildNoticePayload's card (overrides render findings). Pure
+// and safe
 // for concurrent use; an error is permanent for that message.
 func Build(m *notify.Message, format Format, opts render.Options, msg *render.Renderer) ([]byte, error) {
 	if opts.Language != render.Japanese {
 		opts.Language = render.English
 	}
-	if msg == nil {
+	if msg == nil || m.Notice != nil {
 		return BuildPayload(m, format, opts)
 	}
 	data := overrideData(m, opts)

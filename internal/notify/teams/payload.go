@@ -22,9 +22,14 @@ import (
 // it was shortened, until it fits. An error is returned only when even the
 // least detail does not fit, which the bounds in limits.go rule out.
 //
+// A notice (m.Notice) is laid out by BuildNoticePayload.
+//
 // m must be valid (notify.Message.Validate). BuildPayload does not modify
 // m and is safe for concurrent use; the same arguments give the same bytes.
 func BuildPayload(m *notify.Message, format Format, opts render.Options) ([]byte, error) {
+	if m.Notice != nil {
+		return BuildNoticePayload(m.Notice, format, opts)
+	}
 	if opts.Language != render.Japanese {
 		opts.Language = render.English
 	}

@@ -30,6 +30,19 @@ var (
 	phraseRoute          = phrase{"Route", "ルート"}
 	phraseGroup          = phrase{"Group", "グループ"}
 	phraseResourceN      = phrase{"Resource %d", "リソース %d"}
+	phraseNotice            = phrase{"Notice from hubrelay", "hubrelay からのお知らせ"}
+	phraseOpenLink          = phrase{"Open the link", "リンクを開く"}
+	phraseLinkNotShown      = phrase{"(the link cannot be opened from Teams)", "（このリンクは Teams からは開けません）"}
+	phraseAttachmentNotHere = phrase{
+		"📎 %s is not attached here: Teams cards from hubrelay carry no files (email destinations attach it).",
+		"📎 %s はここには添付されません。hubrelay の Teams カードはファイルを送りません（メールの送信先には添付されます）。",
+	}
+	// phraseNoticeShortened says that a notice's card lists only part of
+	// it to fit Teams' size limit.
+	phraseNoticeShortened = phrase{
+		"Parts of this message were left out to fit the Teams message size limit (28 KB).",
+		"Teams のメッセージサイズ上限 (28 KB) に収めるため、一部を省略しました。",
+	}
 	// phraseShortened says that the card was cut to fit Teams' size limit.
 	phraseShortened = phrase{
 		"Parts of this message were shortened to fit the Teams message size limit (28 KB). Open the finding in Security Hub for everything.",

@@ -45,6 +45,20 @@
 // (the V2 operations, whose model declares it); the SDK's standard retryer
 // treats both as throttling and retries them with back-off.
 //
+// The buckets read Options.Now. A Clock shared with the client under test
+// (securityhub.Options.Clock) makes the whole exchange run in virtual
+// time: the client's rate limits and retry back-off move the clock instead
+// of waiting, and the server measures the rates in the same time, so
+// hundreds of rate-limited calls take milliseconds and a client that went
+// faster than the limits would still be throttled.
+//
+// # OCSF findings
+//
+// AddOCSF stores findings for GetFindingsV2 and BatchUpdateFindingsV2 by
+// metadata.uid, which Security Hub gives every finding it takes in; a
+// finding without one (the documentation's preview-era samples) gets the
+// uid MetadataUID derives.
+//
 // # Concurrency
 //
 // A Server is safe for concurrent use: handlers and the methods that seed or

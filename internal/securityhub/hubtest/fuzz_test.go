@@ -81,7 +81,7 @@ func FuzzGetFindingsRequest(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	s := New(Options{Now: newClock(testNow).Now})
+	s := New(Options{Now: NewClock(testNow).Now})
 	f.Cleanup(s.Close)
 	for name, raw := range validASFF(f) {
 		if err := s.AddFindings(raw); err != nil {
@@ -115,7 +115,7 @@ func FuzzGetFindingsV2Request(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	s := New(Options{Now: newClock(testNow).Now})
+	s := New(Options{Now: NewClock(testNow).Now})
 	f.Cleanup(s.Close)
 	for _, name := range []string{"01-sumologic-eventbridge-findings-imported-v2-guardduty-detection.json", "02-cruxstack-guardduty-runtime-detection-create.json", "03-cruxstack-securityhub-cspm-compliance-config1-cis.json", "04-cruxstack-guardduty-detection-close.json"} {
 		if err := s.AddOCSF(readFixture(f, "ocsf/"+name)); err != nil {
@@ -166,7 +166,7 @@ func FuzzUpdateRequests(f *testing.F) {
 	for _, sd := range seeds {
 		f.Add(sd.op, []byte(sd.body))
 	}
-	s := New(Options{Now: newClock(testNow).Now})
+	s := New(Options{Now: NewClock(testNow).Now})
 	f.Cleanup(s.Close)
 	if err := s.AddFindings(gd); err != nil {
 		f.Fatal(err)

@@ -34,7 +34,7 @@ func allFindings(t *testing.T, c *securityhub.Client, in *securityhub.GetFinding
 }
 
 func TestGetFindingsEveryFixtureThroughThePaginator(t *testing.T) {
-	s, names := seededServer(t, Options{Now: newClock(testNow).Now})
+	s, names := seededServer(t, Options{Now: NewClock(testNow).Now})
 	got, pages := allFindings(t, s.Client(), &securityhub.GetFindingsInput{MaxResults: aws.Int32(5)})
 	if len(got) != len(names) {
 		t.Fatalf("got %d findings, want %d", len(got), len(names))
@@ -83,7 +83,7 @@ func fixtureNames(t *testing.T, names map[string]string, fs []types.AwsSecurityF
 }
 
 func TestGetFindingsFilters(t *testing.T) {
-	s, names := seededServer(t, Options{Now: newClock(testNow).Now})
+	s, names := seededServer(t, Options{Now: NewClock(testNow).Now})
 	tests := []struct {
 		name    string
 		filters string

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,31 +17,11 @@ import (
 // testNow is the fixed clock of most tests.
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// clock is a settable clock for Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // clockBackoff is a retry back-off that moves the server's clock forward
 // by step instead of sleeping, so throttling tests are deterministic and
 // fast while the SDK's standard retryer decides what to retry.
 type clockBackoff struct {
-	c    *clock
+	c    *Clock
 	step time.Duration
 }
 
@@ -53,7 +32,7 @@ func (b clockBackoff) BackoffDelay(int, error) (time.Duration, error) {
 
 // retryingClient is a client with the SDK's standard retryer whose back-off
 // advances c; maxAttempts 1 disables retries.
-func retryingClient(s *Server, c *clock, maxAttempts int) *securityhub.Client {
+func retryingClient(s *Server, c *Clock, maxAttempts int) *securityhub.Client {
 	cfg := s.AWSConfig()
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {

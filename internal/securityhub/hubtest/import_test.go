@@ -142,7 +142,7 @@ func TestImportKeepsAndResetsTheWorkflow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewTest(t, Options{Now: newClock(testNow).Now})
+			s := NewTest(t, Options{Now: NewClock(testNow).Now})
 			if err := s.AddFindings(ctrl); err != nil {
 				t.Fatal(err)
 			}

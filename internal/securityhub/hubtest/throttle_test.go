@@ -40,7 +40,7 @@ func TestThrottlingIsRetriedByTheSDK(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock(testNow)
+			clk := NewClock(testNow)
 			s := NewTest(t, Options{Throttle: true, Now: clk.Now})
 			c := retryingClient(s, clk, 5)
 			for i := range tt.calls {
@@ -59,7 +59,7 @@ func TestThrottlingIsRetriedByTheSDK(t *testing.T) {
 }
 
 func TestThrottlingErrors(t *testing.T) {
-	clk := newClock(testNow)
+	clk := NewClock(testNow)
 	s := NewTest(t, Options{Throttle: true, Now: clk.Now})
 	c := retryingClient(s, clk, 1) // no retries: see the error itself
 	ctx := context.Background()
@@ -95,8 +95,8 @@ func TestThrottlingErrors(t *testing.T) {
 }
 
 func TestNoThrottlingByDefault(t *testing.T) {
-	s := NewTest(t, Options{Now: newClock(testNow).Now})
-	c := retryingClient(s, newClock(testNow), 1)
+	s := NewTest(t, Options{Now: NewClock(testNow).Now})
+	c := retryingClient(s, NewClock(testNow), 1)
 	for i := range 50 {
 		if _, err := c.GetFindings(context.Background(), &securityhub.GetFindingsInput{}); err != nil {
 			t.Fatalf("call %d: %v", i+1, err)

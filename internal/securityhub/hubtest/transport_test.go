@@ -63,7 +63,7 @@ func TestPlainBodyTransportHidesWriteTo(t *testing.T) {
 // retries failed once with "use of closed network connection".
 func TestNoSpuriousConnectionErrors(t *testing.T) {
 	s, _ := seededServer(t, Options{})
-	c := retryingClient(s, newClock(testNow), 1)
+	c := retryingClient(s, NewClock(testNow), 1)
 	for i := range 200 {
 		p := securityhub.NewGetFindingsPaginator(c, &securityhub.GetFindingsInput{MaxResults: aws.Int32(5)})
 		for p.HasMorePages() {

@@ -22,7 +22,7 @@ func TestBatchUpdateFindings(t *testing.T) {
 	ctl := readFixture(t, "asff/01-securityhub-fsbp-cloudtrail2-failed.json")
 	ctlID, ctlARN := findingID(t, ctl), productARN(t, ctl)
 
-	s := NewTest(t, Options{Now: newClock(testNow).Now})
+	s := NewTest(t, Options{Now: NewClock(testNow).Now})
 	if err := s.AddFindings(gd, ctl); err != nil {
 		t.Fatal(err)
 	}

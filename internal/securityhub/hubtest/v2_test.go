@@ -24,13 +24,13 @@ var ocsfUIDs = map[string]string{
 	"05": "0505050505050505050505050505050505050505050505050505050505050505",
 }
 
-// ocsfServer holds the four OCSF fixtures and a fifth finding: 02 with
+// ocsfServer holds the four OCSF fixtures 01-04 and a fifth finding: 02 with
 // another uid, status Resolved, severity High, a staging tag and an
 // evidence source IP.
 func ocsfServer(t *testing.T, opts Options) *Server {
 	t.Helper()
 	s := NewTest(t, opts)
-	files, err := filepath.Glob("testdata/ocsf/*.json")
+	files, err := filepath.Glob("testdata/ocsf/0*.json")
 	if err != nil || len(files) != 4 {
 		t.Fatalf("fixtures: %v %v", files, err)
 	}
@@ -85,7 +85,7 @@ func strFilter(field, cmp, value string) types.OcsfStringFilter {
 }
 
 func TestGetFindingsV2Filters(t *testing.T) {
-	s := ocsfServer(t, Options{Now: newClock(testNow).Now})
+	s := ocsfServer(t, Options{Now: NewClock(testNow).Now})
 	c := s.Client()
 	one := func(cf types.CompositeFilter) *types.OcsfFindingFilters {
 		return &types.OcsfFindingFilters{CompositeFilters: []types.CompositeFilter{cf}}
@@ -325,7 +325,9 @@ func TestAddOCSFValidation(t *testing.T) {
 		raw    json.RawMessage
 		wantIn string
 	}{
-		{"no metadata.uid", mutate(t, base, func(d map[string]any) { delete(object(d, "metadata"), "uid") }), "metadata.uid is required"},
+		{"no finding_info.uid", mutate(t, base, func(d map[string]any) { delete(object(d, "finding_info"), "uid") }), "finding_info.uid is required"},
+		{"empty metadata.uid", mutate(t, base, func(d map[string]any) { object(d, "metadata")["uid"] = "" }), "metadata.uid must be a non-empty string"},
+		{"metadata not an object", mutate(t, base, func(d map[string]any) { d["metadata"] = []any{} }), "metadata must be an object"},
 		{"numeric finding_info.uid", mutate(t, base, func(d map[string]any) { object(d, "finding_info")["uid"] = 5 }), "finding_info.uid must be a non-empty string"},
 		{"not an object", json.RawMessage(`"x"`), "want an object"},
 	}
