@@ -252,7 +252,7 @@ func printMembersReport(w io.Writer, output string, rep *members.Report, counts 
 	}
 	var rows [][]string
 	for _, c := range rep.Changes {
-		rows = append(rows, []string{c.AccountID, orDash(c.Name), string(c.Kind), orDash(c.From), orDefault(c.To, "(not listed)"), at(c.UpdatedAt)})
+		rows = append(rows, []string{c.AccountID, orDash(c.Name), string(c.Kind), orDash(c.From), toStatus(c.To), at(c.UpdatedAt)})
 	}
 	if rep.PreviousAt != nil && len(rows) == 0 {
 		fmt.Fprintln(w, "\nno change")
@@ -285,4 +285,12 @@ func printMembersReport(w io.Writer, output string, rep *members.Report, counts 
 		fmt.Fprintln(w, "\nnothing sent (use --send to send this to members.to now)")
 	}
 	return nil
+}
+
+// toStatus is a change's new status, or "(not listed)".
+func toStatus(s string) string {
+	if s == "" {
+		return "(not listed)"
+	}
+	return s
 }

@@ -85,6 +85,8 @@ func newRootCommand(s streams) *cobra.Command {
 		newDeliveriesCommand(s),
 		newActionsCommand(s),
 		newTrendsCommand(s),
+		newMembersCommand(s),
+		newReportCommand(s),
 	)
 	return root
 }

@@ -88,6 +88,7 @@ func (l *loader) decodeConfig(root ast.Node) *Config {
 	if !ok {
 		return cfg
 	}
+	l.top = o
 	if o.has("store") {
 		if s, ok := l.stringValue(o.value("store"), "store"); ok {
 			cfg.Store = s

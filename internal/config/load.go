@@ -49,6 +49,8 @@ func Parse(name string, data []byte, opts ...Option) (*Config, error) {
 // loader holds the state of one Parse call: the file, its source lines, the
 // problems found so far and the secrets resolved.
 type loader struct {
+	// top is the document's top-level mapping, once decodeConfig read it.
+	top     *object
 	file    string
 	dir     string
 	src     *sourceText

@@ -53,10 +53,11 @@ var membersKeys = []string{"schedule", "timezone", "to", "on_no_change", "langua
 // decodeMembers reads members:; key is the members key.
 func (l *loader) decodeMembers(key, n ast.Node, cfg *Config, rc *recipients) *Members {
 	const path = "members"
+	zone, zoneName := scheduleZone(cfg, l.top)
 	m := &Members{
 		Schedule:   DefaultMembersSchedule,
-		Timezone:   cfg.Timezone,
-		Location:   cfg.Location,
+		Timezone:   zoneName,
+		Location:   zone,
 		NoChange:   NoChangeSend,
 		Language:   cfg.Language,
 		CloudTrail: true,

@@ -102,3 +102,21 @@ func TestMembersSchedules(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Schedules default to Asia/Tokyo, the issues' office hours, unless the
+// file names a top-level timezone, which then wins.
+func TestScheduleZoneDefault(t *testing.T) {
+	for _, tc := range []struct{ top, want string }{
+		{"", DefaultScheduleZone},
+		{"timezone: Europe/Berlin\n", "Europe/Berlin"},
+		{"timezone: UTC\n", "UTC"},
+	} {
+		cfg := mustParse(t, tc.top+reportDests+"members: {to: [chat]}\n")
+		if got := cfg.Members.Location.String(); got != tc.want {
+			t.Errorf("%q: members location %s, want %s", tc.top, got, tc.want)
+		}
+		if got := cfg.Members.Timezone; got != tc.want {
+			t.Errorf("%q: members timezone %s, want %s", tc.top, got, tc.want)
+		}
+	}
+}

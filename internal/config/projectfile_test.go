@@ -45,7 +45,7 @@ func TestProjectsFiles(t *testing.T) {
 				{Name: "system-c", Accounts: []string{"555555555555"}, To: []string{"slack-system-a"}, Language: "en", Schedule: "30 8 1 * *", Formats: []string{"html"}},
 				{Name: "sandbox", Accounts: []string{"999999999999"}, Language: "en", Schedule: DefaultReportSchedule, Formats: []string{"xlsx"}},
 			}
-			wantLoc := []string{"UTC", "UTC", "Europe/Berlin", "UTC"}
+			wantLoc := []string{"Asia/Tokyo", "Asia/Tokyo", "Europe/Berlin", "Asia/Tokyo"}
 			for i, p := range cfg.Projects {
 				w := want[i]
 				if p.Name != w.Name || !slices.Equal(p.Accounts, w.Accounts) || !slices.Equal(p.To, w.To) ||

@@ -171,7 +171,7 @@ func TestProjectsWithoutReports(t *testing.T) {
 		t.Errorf("Reports = %+v, want nil without a reports: key", cfg.Reports)
 	}
 	got := []string{p.Language, p.Schedule, p.Location.String(), strings.Join(p.Formats, ",")}
-	want := []string{"en", DefaultReportSchedule, "UTC", "xlsx"}
+	want := []string{"en", DefaultReportSchedule, DefaultScheduleZone, "xlsx"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -134,7 +134,8 @@ var (
 // destinations they send to.
 func (l *loader) decodeReporting(cfg *Config, o *object, declared []string) {
 	rc := newRecipients(cfg.Destinations, declared, l.opts.noticeTypes)
-	def := projectDefaults{language: cfg.Language, schedule: DefaultReportSchedule, location: cfg.Location, formats: []string{FormatXLSX}}
+	zone, _ := scheduleZone(cfg, o)
+	def := projectDefaults{language: cfg.Language, schedule: DefaultReportSchedule, location: zone, formats: []string{FormatXLSX}}
 	storage := false
 	if o.keys["reports"] != nil {
 		cfg.Reports, storage = l.decodeReports(o.key("reports"), o.value("reports"), cfg)
@@ -173,10 +174,11 @@ func (l *loader) decodeReporting(cfg *Config, o *object, declared []string) {
 // written (valid or not).
 func (l *loader) decodeReports(key, n ast.Node, cfg *Config) (r *Reports, storage bool) {
 	const path = "reports"
+	zone, zoneName := scheduleZone(cfg, l.top)
 	r = &Reports{
 		Schedule:  DefaultReportSchedule,
-		Timezone:  cfg.Timezone,
-		Location:  cfg.Location,
+		Timezone:  zoneName,
+		Location:  zone,
 		Formats:   []string{FormatXLSX},
 		AttachMax: DefaultAttachMax,
 		Pos:       l.pos(key),

@@ -312,3 +312,21 @@ func (l *loader) sizeValue(n ast.Node, path string) (int64, bool) {
 	}
 	return size, true
 }
+
+// DefaultScheduleZone is the time zone of report and member-check
+// schedules when the file has no top-level timezone: the issues' users
+// work to Tokyo office hours.
+const DefaultScheduleZone = "Asia/Tokyo"
+
+// scheduleZone is the default time zone of schedules: the top-level
+// timezone: when the file writes one, else DefaultScheduleZone (UTC when
+// the system has no time zone database).
+func scheduleZone(cfg *Config, top *object) (*time.Location, string) {
+	if top != nil && top.has("timezone") {
+		return cfg.Location, cfg.Timezone
+	}
+	if loc, err := time.LoadLocation(DefaultScheduleZone); err == nil {
+		return loc, DefaultScheduleZone
+	}
+	return cfg.Location, cfg.Timezone
+}

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +22,7 @@ const cloudTrailEvent = `{"version": "0", "id": "e1", "detail-type": "AWS API Ca
 // hookErr is an error the hook returns; input marks it as the input's.
 type hookErr struct{ input bool }
 
-func (e hookErr) Error() string     { return "hook failed" }
+func (e hookErr) Error() string    { return "hook failed" }
 func (e hookErr) InputError() bool { return e.input }
 
 func newHookedIngester(t *testing.T, hook func(context.Context, []byte) error) *Ingester {
@@ -126,6 +129,35 @@ func BenchmarkIsCloudTrail(b *testing.B) {
 			if isCloudTrail(finding) {
 				b.Fatal("recognized")
 			}
+		}
+	})
+}
+
+// FuzzIsCloudTrail checks isCloudTrail against a plain reading: one JSON
+// document, an object whose "detail-type" is the CloudTrail one.
+func FuzzIsCloudTrail(f *testing.F) {
+	f.Add([]byte(cloudTrailEvent))
+	f.Add([]byte(cloudTrailEvent + cloudTrailEvent))
+	f.Add([]byte(`{"detail-type": "AWS API Call via CloudTrail"}`))
+	f.Add([]byte(`[{"detail-type": "AWS API Call via CloudTrail"}]`))
+	f.Add([]byte(`{"detail-type": "Security Hub Findings - Imported", "x": "AWS API Call via CloudTrail"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got := isCloudTrail(body)
+		var docs []map[string]any
+		dec := json.NewDecoder(bytes.NewReader(body))
+		for {
+			var m map[string]any
+			if err := dec.Decode(&m); err != nil {
+				if err != io.EOF {
+					docs = nil
+				}
+				break
+			}
+			docs = append(docs, m)
+		}
+		want := len(docs) == 1 && docs[0]["detail-type"] == DetailTypeCloudTrail
+		if got != want {
+			t.Fatalf("isCloudTrail(%q) = %v, want %v", body, got, want)
 		}
 	})
 }

@@ -113,7 +113,7 @@ func New(members MemberLister, st Store, notices Notices, opts Options) (*Monito
 		opts.NoChange = NoChangeSend
 	case NoChangeSend, NoChangeSkip:
 	default:
-		return nil, fmt.Errorf("members: no_change %q: want %s or %s", opts.NoChange, NoChangeSend, NoChangeSkip)
+		return nil, fmt.Errorf("members: on_no_change %q: want %s or %s", opts.NoChange, NoChangeSend, NoChangeSkip)
 	}
 	switch opts.Language {
 	case "":
@@ -235,15 +235,26 @@ func (m *Monitor) check(ctx context.Context, runKey, kind string, key func(dest 
 		return nil, fmt.Errorf("members: %w", err)
 	}
 	var org []OrgAccount
+	orgErr := ""
 	if m.opts.Organizations != nil {
 		if org, err = m.opts.Organizations.ListAccounts(ctx); err != nil {
-			return nil, fmt.Errorf("members: %w", err)
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("members: %w", err)
+			}
+			// The cross-check is an extra: its failure (no permission,
+			// not the management account) is told, and the members
+			// message still goes out.
+			log.Warn("organizations cross-check failed", slog.String("error", err.Error()))
+			orgErr = err.Error()
 		}
 		if org == nil {
 			org = []OrgAccount{}
 		}
 	}
 	r := buildReport(snap, prev, events, org, m.opts.AdministratorID)
+	if orgErr != "" {
+		r.Organizations.Error = orgErr
+	}
 	if key == nil {
 		log.Info("members checked", slog.Int("members", r.Members), slog.Int("changes", len(r.Changes)))
 		return &r, nil

@@ -441,7 +441,7 @@ func TestNewOptions(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{Options{NoChange: "never"}, `no_change "never": want send or skip`},
+		{Options{NoChange: "never"}, `on_no_change "never": want send or skip`},
 		{Options{Language: "fr"}, `language "fr": want ja or en`},
 		{Options{To: []string{"a", ""}}, "to[1] is empty"},
 		{Options{To: []string{"a", "a"}}, `to[1]: destination "a" is named twice`},
@@ -461,5 +461,28 @@ func TestNewOptions(t *testing.T) {
 	j := m.Job()
 	if j.Name != "members" || j.Spec != DefaultSchedule || j.Location.String() != "Asia/Tokyo" || j.Run == nil {
 		t.Errorf("job %+v", j)
+	}
+}
+
+// TestMonitorOrganizationsFails: a cross-check that cannot read the
+// organization (not the management account, no permission) is told in the
+// message, which still goes out.
+func TestMonitorOrganizationsFails(t *testing.T) {
+	ctx := context.Background()
+	none := orgtest.NewTest(t, orgtest.Options{NotInUse: true})
+	orgs, err := NewOrganizations(ctx, OrganizationsOptions{Endpoint: none.URL(), Credentials: none.AWSConfig().Credentials})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, "sqlite", Options{To: []string{"slack-sec"}, Organizations: orgs})
+	r.hub.AddMembers(hubtest.Member{AccountID: "111111111111", MemberStatus: "Resigned", UpdatedAt: slot(1)})
+	rep, err := r.mon.Run(ctx, slot(19))
+	if err != nil || rep.Notices != 1 || rep.Organizations == nil || !strings.Contains(rep.Organizations.Error, "AWSOrganizationsNotInUseException") {
+		t.Fatalf("Run = %+v, %v", rep, err)
+	}
+	n := r.notices(t)[0].notice
+	last := n.Sections[len(n.Sections)-1]
+	if last.Header != english.notMembersHeader || !strings.Contains(last.Text, "could not be listed") || len(itemsOf(n, english.unmanagedHeader)) != 1 {
+		t.Errorf("notice %+v", n)
 	}
 }

@@ -71,7 +71,9 @@ func DailyNotice(r *Report, lang string, loc *time.Location) notify.Notice {
 		n.Sections = append(n.Sections, notify.NoticeSection{Header: p.cloudTrailHeader, Groups: []notify.NoticeGroup{{Items: items}}})
 		summary = append(summary, p.summaryLeavesText(len(r.CloudTrail)))
 	}
-	if r.Organizations != nil && len(r.Organizations.NotMembers) > 0 {
+	if r.Organizations != nil && r.Organizations.Error != "" {
+		n.Sections = append(n.Sections, notify.NoticeSection{Header: p.notMembersHeader, Text: fmt.Sprintf(p.orgFailed, r.Organizations.Error)})
+	} else if r.Organizations != nil && len(r.Organizations.NotMembers) > 0 {
 		items := make([]string, 0, len(r.Organizations.NotMembers))
 		for _, a := range r.Organizations.NotMembers {
 			item := label(a.AccountID, a.Name)

@@ -19,6 +19,7 @@ type phrases struct {
 	noChange         string
 	cloudTrailHeader string
 	notMembersHeader string
+	orgFailed        string // %s error
 	firstCheck       string // %d member accounts
 	notListed        string // group label of accounts no longer listed
 	changed          string // %s account, %s from, %s to
@@ -61,6 +62,7 @@ var japanese = phrases{
 	noChange:         "Security Hub のメンバ状況に変更はありません",
 	cloudTrailHeader: "前回のチェック以降に CloudTrail で記録された離脱",
 	notMembersHeader: "Organizations にあり Security Hub のメンバーでないアカウント",
+	orgFailed:        "AWS Organizations のアカウント一覧を取得できませんでした: %s",
 	firstCheck:       "初回のチェックです。メンバーアカウント %d 件を記録しました。変更は次回のチェックから通知します。",
 	notListed:        "一覧から削除",
 	changed:          "%s（%s → %s）",
@@ -103,6 +105,7 @@ var english = phrases{
 	noChange:         "No change in Security Hub membership",
 	cloudTrailHeader: "Leaves recorded by CloudTrail since the last check",
 	notMembersHeader: "Organization accounts that are not Security Hub members",
+	orgFailed:        "The accounts of AWS Organizations could not be listed: %s",
 	firstCheck:       "First check: %d member accounts recorded. Changes are reported from the next check on.",
 	notListed:        "No longer listed",
 	changed:          "%s (%s → %s)",

@@ -74,6 +74,10 @@ type OrgCheck struct {
 	// NotMembers are the organization's accounts that are not Security
 	// Hub members (the administrator account itself excepted), by ID.
 	NotMembers []OrgAccount `json:"not_members"`
+	// Error says why the organization could not be read (the check then
+	// has no accounts); empty when it was read. A failed cross-check does
+	// not hold the members message back.
+	Error string `json:"error,omitempty"`
 }
 
 // HasNews reports whether the report says more than "no change": a first
@@ -82,7 +86,7 @@ type OrgCheck struct {
 // news sends nothing.
 func (r *Report) HasNews() bool {
 	return r.PreviousAt == nil || len(r.Changes) > 0 || len(r.Unmanaged) > 0 || len(r.CloudTrail) > 0 ||
-		(r.Organizations != nil && len(r.Organizations.NotMembers) > 0)
+		(r.Organizations != nil && (len(r.Organizations.NotMembers) > 0 || r.Organizations.Error != ""))
 }
 
 // buildReport composes the report of snapshot cur against prev (nil on the

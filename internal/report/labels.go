@@ -15,100 +15,100 @@ const (
 // and html writers read them from here only, so the two languages cannot
 // drift apart.
 type labels struct {
-	lang string
+	Lang string
 
 	// Sheet names (at most 31 characters, none of : \ / ? * [ ]).
-	sheetSummary, sheetFindings, sheetControls, sheetResources string
+	SheetSummary, SheetFindings, SheetControls, SheetResources string
 
 	// Findings table.
-	colSeverity, colAccount, colRegion, colProduct, colControl, colTitle   string
-	colResourceType, colResourceID, colCompliance, colWorkflow, colChange  string
-	colFirstSeen, colLastSeen, colAge, colConsole, colRemediation, colID   string
-	openConsole, openRemediation, changeNew, changeStillOpen, unknownValue string
+	ColSeverity, ColAccount, ColRegion, ColProduct, ColControl, ColTitle   string
+	ColResourceType, ColResourceID, ColCompliance, ColWorkflow, ColChange  string
+	ColFirstSeen, ColLastSeen, ColAge, ColConsole, ColRemediation, ColID   string
+	OpenConsole, OpenRemediation, ChangeNew, ChangeStillOpen, UnknownValue string
 
 	// Summary sheet.
-	title, generated, accounts, previous, noPrevious, timezone                         string
-	secOpen, colOpen, colNew, colStillOpen, colResolved, total                         string
-	secAge, ageBuckets                                                                 string
-	secCompliance, colStandard, colPassed, colFailed, colUnknown, colTotal, colScore   string
-	scoreNote, noCompliance                                                            string
-	secAccounts, secProducts, secTopControls, colFindings, colAccounts, colResources   string
-	secResolved, andMore, noneResolved, secTrend, secControls, secResources, secDetail string
-	colHighest, htmlShown, noFindings                                                  string
+	Title, Generated, Accounts, Previous, NoPrevious, Timezone                         string
+	SecOpen, ColOpen, ColNew, ColStillOpen, ColResolved, Total                         string
+	SecAge, AgeBuckets                                                                 string
+	SecCompliance, ColStandard, ColPassed, ColFailed, ColUnknown, ColTotal, ColScore   string
+	ScoreNote, NoCompliance                                                            string
+	SecAccounts, SecProducts, SecTopControls, ColFindings, ColAccounts, ColResources   string
+	SecResolved, AndMore, NoneResolved, SecTrend, SecControls, SecResources, SecDetail string
+	ColHighest, HtmlShown, NoFindings                                                  string
 
-	severity   map[string]string // CRITICAL → 重大
-	workflow   map[string]string // NEW → 新規
-	compliance map[string]string // FAILED → 失敗
+	Severity   map[string]string // CRITICAL → 重大
+	Workflow   map[string]string // NEW → 新規
+	Compliance map[string]string // FAILED → 失敗
 }
 
 var japanese = labels{
-	lang:         LanguageJapanese,
-	sheetSummary: "サマリー", sheetFindings: "検出結果", sheetControls: "コントロール別", sheetResources: "リソース別",
+	Lang:         LanguageJapanese,
+	SheetSummary: "サマリー", SheetFindings: "検出結果", SheetControls: "コントロール別", SheetResources: "リソース別",
 
-	colSeverity: "重要度", colAccount: "アカウント", colRegion: "リージョン", colProduct: "製品",
-	colControl: "コントロール / ルール", colTitle: "タイトル", colResourceType: "リソースタイプ",
-	colResourceID: "リソースID", colCompliance: "コンプライアンス", colWorkflow: "ワークフロー",
-	colChange: "前回からの変化", colFirstSeen: "初回検出", colLastSeen: "最終検出", colAge: "経過日数",
-	colConsole: "コンソール", colRemediation: "修復手順", colID: "検出結果ID",
-	openConsole: "コンソールで開く", openRemediation: "修復手順を開く",
-	changeNew: "新規検出", changeStillOpen: "継続", unknownValue: "(なし)",
+	ColSeverity: "重要度", ColAccount: "アカウント", ColRegion: "リージョン", ColProduct: "製品",
+	ColControl: "コントロール / ルール", ColTitle: "タイトル", ColResourceType: "リソースタイプ",
+	ColResourceID: "リソースID", ColCompliance: "コンプライアンス", ColWorkflow: "ワークフロー",
+	ColChange: "前回からの変化", ColFirstSeen: "初回検出", ColLastSeen: "最終検出", ColAge: "経過日数",
+	ColConsole: "コンソール", ColRemediation: "修復手順", ColID: "検出結果ID",
+	OpenConsole: "コンソールで開く", OpenRemediation: "修復手順を開く",
+	ChangeNew: "新規検出", ChangeStillOpen: "継続", UnknownValue: "(なし)",
 
-	title: "Security Hub 検出結果レポート: %s", generated: "作成日時", accounts: "対象アカウント",
-	previous: "前回レポート", noPrevious: "なし（初回のレポート）", timezone: "タイムゾーン",
-	secOpen: "未対応の検出結果", colOpen: "未対応", colNew: "前回から新規", colStillOpen: "継続",
-	colResolved: "前回から解決", total: "合計",
-	secAge: "未対応の検出結果の経過日数", ageBuckets: "0〜7日|8〜30日|31〜90日|91日以上",
-	secCompliance: "コンプライアンススコア", colStandard: "セキュリティ標準", colPassed: "合格",
-	colFailed: "不合格", colUnknown: "不明", colTotal: "評価済み", colScore: "スコア",
-	scoreNote:    "スコア = 合格したコントロール ÷ 評価済みのコントロール。いずれかのアカウントで不合格の検出結果があるコントロールは不合格、警告・利用不可だけのものは不明として数えます（抑制済みの検出結果は数えません）。",
-	noCompliance: "コントロールの検出結果がありません。",
-	secAccounts:  "アカウント別の未対応件数", secProducts: "製品別の未対応件数",
-	secTopControls: "未対応の多いコントロール / ルール（上位 %d）", colFindings: "件数",
-	colAccounts: "アカウント数", colResources: "リソース数",
-	secResolved: "前回から解決した検出結果", andMore: "ほか %d 件", noneResolved: "ありません。",
-	secTrend: "推移", secControls: "コントロール / ルール別", secResources: "リソース別（上位 %d）",
-	secDetail: "検出結果", colHighest: "最大の重要度",
-	htmlShown:  "重要度の高い順に %d 件を表示しています（全 %d 件は xlsx / csv にあります）。",
-	noFindings: "未対応の検出結果はありません。",
+	Title: "Security Hub 検出結果レポート: %s", Generated: "作成日時", Accounts: "対象アカウント",
+	Previous: "前回レポート", NoPrevious: "なし（初回のレポート）", Timezone: "タイムゾーン",
+	SecOpen: "未対応の検出結果", ColOpen: "未対応", ColNew: "前回から新規", ColStillOpen: "継続",
+	ColResolved: "前回から解決", Total: "合計",
+	SecAge: "未対応の検出結果の経過日数", AgeBuckets: "0〜7日|8〜30日|31〜90日|91日以上",
+	SecCompliance: "コンプライアンススコア", ColStandard: "セキュリティ標準", ColPassed: "合格",
+	ColFailed: "不合格", ColUnknown: "不明", ColTotal: "評価済み", ColScore: "スコア",
+	ScoreNote:    "スコア = 合格したコントロール ÷ 評価済みのコントロール。いずれかのアカウントで不合格の検出結果があるコントロールは不合格、警告・利用不可だけのものは不明として数えます（抑制済みの検出結果は数えません）。",
+	NoCompliance: "コントロールの検出結果がありません。",
+	SecAccounts:  "アカウント別の未対応件数", SecProducts: "製品別の未対応件数",
+	SecTopControls: "未対応の多いコントロール / ルール（上位 %d）", ColFindings: "件数",
+	ColAccounts: "アカウント数", ColResources: "リソース数",
+	SecResolved: "前回から解決した検出結果", AndMore: "ほか %d 件", NoneResolved: "ありません。",
+	SecTrend: "推移", SecControls: "コントロール / ルール別", SecResources: "リソース別（上位 %d）",
+	SecDetail: "検出結果", ColHighest: "最大の重要度",
+	HtmlShown:  "重要度の高い順に %d 件を表示しています（全 %d 件は xlsx / csv にあります）。",
+	NoFindings: "未対応の検出結果はありません。",
 
-	severity:   map[string]string{"CRITICAL": "重大", "HIGH": "高", "MEDIUM": "中", "LOW": "低", "INFORMATIONAL": "情報"},
-	workflow:   map[string]string{"NEW": "新規", "NOTIFIED": "通知済み", "RESOLVED": "解決済み", "SUPPRESSED": "抑制済み"},
-	compliance: map[string]string{"FAILED": "不合格", "WARNING": "警告", "NOT_AVAILABLE": "利用不可", "PASSED": "合格"},
+	Severity:   map[string]string{"CRITICAL": "重大", "HIGH": "高", "MEDIUM": "中", "LOW": "低", "INFORMATIONAL": "情報"},
+	Workflow:   map[string]string{"NEW": "新規", "NOTIFIED": "通知済み", "RESOLVED": "解決済み", "SUPPRESSED": "抑制済み"},
+	Compliance: map[string]string{"FAILED": "不合格", "WARNING": "警告", "NOT_AVAILABLE": "利用不可", "PASSED": "合格"},
 }
 
 var english = labels{
-	lang:         LanguageEnglish,
-	sheetSummary: "Summary", sheetFindings: "Findings", sheetControls: "By control", sheetResources: "By resource",
+	Lang:         LanguageEnglish,
+	SheetSummary: "Summary", SheetFindings: "Findings", SheetControls: "By control", SheetResources: "By resource",
 
-	colSeverity: "Severity", colAccount: "Account", colRegion: "Region", colProduct: "Product",
-	colControl: "Control / rule", colTitle: "Title", colResourceType: "Resource type",
-	colResourceID: "Resource ID", colCompliance: "Compliance", colWorkflow: "Workflow",
-	colChange: "Since last report", colFirstSeen: "First seen", colLastSeen: "Last seen", colAge: "Age (days)",
-	colConsole: "Console", colRemediation: "Remediation", colID: "Finding ID",
-	openConsole: "Open in console", openRemediation: "Open remediation",
-	changeNew: "New", changeStillOpen: "Still open", unknownValue: "(none)",
+	ColSeverity: "Severity", ColAccount: "Account", ColRegion: "Region", ColProduct: "Product",
+	ColControl: "Control / rule", ColTitle: "Title", ColResourceType: "Resource type",
+	ColResourceID: "Resource ID", ColCompliance: "Compliance", ColWorkflow: "Workflow",
+	ColChange: "Since last report", ColFirstSeen: "First seen", ColLastSeen: "Last seen", ColAge: "Age (days)",
+	ColConsole: "Console", ColRemediation: "Remediation", ColID: "Finding ID",
+	OpenConsole: "Open in console", OpenRemediation: "Open remediation",
+	ChangeNew: "New", ChangeStillOpen: "Still open", UnknownValue: "(none)",
 
-	title: "Security Hub findings report: %s", generated: "Generated", accounts: "Accounts",
-	previous: "Previous report", noPrevious: "none (first report)", timezone: "Time zone",
-	secOpen: "Open findings", colOpen: "Open", colNew: "New since last", colStillOpen: "Still open",
-	colResolved: "Resolved since last", total: "Total",
-	secAge: "Age of open findings", ageBuckets: "0-7 days|8-30 days|31-90 days|91+ days",
-	secCompliance: "Compliance score", colStandard: "Standard", colPassed: "Passed",
-	colFailed: "Failed", colUnknown: "Unknown", colTotal: "Evaluated", colScore: "Score",
-	scoreNote:    "Score = passed controls / evaluated controls. A control with a FAILED finding in any account fails; one with only WARNING or NOT_AVAILABLE findings is unknown (suppressed findings do not count).",
-	noCompliance: "No control findings.",
-	secAccounts:  "Open findings by account", secProducts: "Open findings by product",
-	secTopControls: "Controls and rules with the most open findings (top %d)", colFindings: "Findings",
-	colAccounts: "Accounts", colResources: "Resources",
-	secResolved: "Resolved since the last report", andMore: "and %d more", noneResolved: "None.",
-	secTrend: "Trend", secControls: "By control / rule", secResources: "By resource (top %d)",
-	secDetail: "Findings", colHighest: "Highest severity",
-	htmlShown:  "Showing the %d most severe findings of %d; the xlsx and csv reports hold them all.",
-	noFindings: "No open findings.",
+	Title: "Security Hub findings report: %s", Generated: "Generated", Accounts: "Accounts",
+	Previous: "Previous report", NoPrevious: "none (first report)", Timezone: "Time zone",
+	SecOpen: "Open findings", ColOpen: "Open", ColNew: "New since last", ColStillOpen: "Still open",
+	ColResolved: "Resolved since last", Total: "Total",
+	SecAge: "Age of open findings", AgeBuckets: "0-7 days|8-30 days|31-90 days|91+ days",
+	SecCompliance: "Compliance score", ColStandard: "Standard", ColPassed: "Passed",
+	ColFailed: "Failed", ColUnknown: "Unknown", ColTotal: "Evaluated", ColScore: "Score",
+	ScoreNote:    "Score = passed controls / evaluated controls. A control with a FAILED finding in any account fails; one with only WARNING or NOT_AVAILABLE findings is unknown (suppressed findings do not count).",
+	NoCompliance: "No control findings.",
+	SecAccounts:  "Open findings by account", SecProducts: "Open findings by product",
+	SecTopControls: "Controls and rules with the most open findings (top %d)", ColFindings: "Findings",
+	ColAccounts: "Accounts", ColResources: "Resources",
+	SecResolved: "Resolved since the last report", AndMore: "and %d more", NoneResolved: "None.",
+	SecTrend: "Trend", SecControls: "By control / rule", SecResources: "By resource (top %d)",
+	SecDetail: "Findings", ColHighest: "Highest severity",
+	HtmlShown:  "Showing the %d most severe findings of %d; the xlsx and csv reports hold them all.",
+	NoFindings: "No open findings.",
 
-	severity:   map[string]string{"CRITICAL": "CRITICAL", "HIGH": "HIGH", "MEDIUM": "MEDIUM", "LOW": "LOW", "INFORMATIONAL": "INFORMATIONAL"},
-	workflow:   map[string]string{"NEW": "NEW", "NOTIFIED": "NOTIFIED", "RESOLVED": "RESOLVED", "SUPPRESSED": "SUPPRESSED"},
-	compliance: map[string]string{"FAILED": "FAILED", "WARNING": "WARNING", "NOT_AVAILABLE": "NOT_AVAILABLE", "PASSED": "PASSED"},
+	Severity:   map[string]string{"CRITICAL": "CRITICAL", "HIGH": "HIGH", "MEDIUM": "MEDIUM", "LOW": "LOW", "INFORMATIONAL": "INFORMATIONAL"},
+	Workflow:   map[string]string{"NEW": "NEW", "NOTIFIED": "NOTIFIED", "RESOLVED": "RESOLVED", "SUPPRESSED": "SUPPRESSED"},
+	Compliance: map[string]string{"FAILED": "FAILED", "WARNING": "WARNING", "NOT_AVAILABLE": "NOT_AVAILABLE", "PASSED": "PASSED"},
 }
 
 // labelsFor returns the labels of a language: "ja" (or empty) or "en".
@@ -125,13 +125,13 @@ func labelsFor(lang string) (*labels, error) {
 // findingColumns are the findings table's headers, in column order; the
 // xlsx, csv and html writers share them.
 func (l *labels) findingColumns() []string {
-	return []string{l.colSeverity, l.colAccount, l.colRegion, l.colProduct, l.colControl, l.colTitle,
-		l.colResourceType, l.colResourceID, l.colCompliance, l.colWorkflow, l.colChange,
-		l.colFirstSeen, l.colLastSeen, l.colAge, l.colConsole, l.colRemediation, l.colID}
+	return []string{l.ColSeverity, l.ColAccount, l.ColRegion, l.ColProduct, l.ColControl, l.ColTitle,
+		l.ColResourceType, l.ColResourceID, l.ColCompliance, l.ColWorkflow, l.ColChange,
+		l.ColFirstSeen, l.ColLastSeen, l.ColAge, l.ColConsole, l.ColRemediation, l.ColID}
 }
 
 // sev names a severity (an index into severities) in the language.
-func (l *labels) sev(s severity) string { return l.severity[severities[s]] }
+func (l *labels) sev(s severity) string { return l.Severity[severities[s]] }
 
 // value translates an enumerated value with m, keeping unknown values as
 // they are.

@@ -38,7 +38,7 @@ var findingWidths = []float64{12, 15, 15, 16, 24, 60, 22, 50, 14, 12, 14, 17, 17
 // xlsxStyles are the style IDs of one workbook.
 type xlsxStyles struct {
 	title, section, header, text, wrap, date, percent, link, note int
-	sev                                                             [numSeverities]int
+	sev                                                           [numSeverities]int
 }
 
 func newStyles(f *excelize.File) (*xlsxStyles, error) {
@@ -90,10 +90,10 @@ func (r *Report) writeXLSX(w io.Writer) (err error) {
 		}
 	}()
 	l := r.l
-	if err := f.SetSheetName("Sheet1", l.sheetSummary); err != nil {
+	if err := f.SetSheetName("Sheet1", l.SheetSummary); err != nil {
 		return err
 	}
-	for _, name := range []string{l.sheetFindings, l.sheetControls, l.sheetResources} {
+	for _, name := range []string{l.SheetFindings, l.SheetControls, l.SheetResources} {
 		if _, err := f.NewSheet(name); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
@@ -103,27 +103,26 @@ func (r *Report) writeXLSX(w io.Writer) (err error) {
 		return err
 	}
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title: fmt.Sprintf(l.title, r.project.Name), Creator: "hubrelay", Language: l.lang,
+		Title: fmt.Sprintf(l.Title, r.project.Name), Creator: "hubrelay", Language: l.Lang,
 		Created: r.now.UTC().Format(time.RFC3339),
 	}); err != nil {
 		return err
 	}
 	if err := r.summarySheet(f, st); err != nil {
-		return fmt.Errorf("sheet %s: %w", l.sheetSummary, err)
+		return fmt.Errorf("sheet %s: %w", l.SheetSummary, err)
 	}
 	links, err := r.findingsSheet(f, st)
 	if err != nil {
-		return fmt.Errorf("sheet %s: %w", l.sheetFindings, err)
+		return fmt.Errorf("sheet %s: %w", l.SheetFindings, err)
 	}
 	if err := r.controlsSheet(f, st); err != nil {
-		return fmt.Errorf("sheet %s: %w", l.sheetControls, err)
+		return fmt.Errorf("sheet %s: %w", l.SheetControls, err)
 	}
 	if err := r.resourcesSheet(f, st); err != nil {
-		return fmt.Errorf("sheet %s: %w", l.sheetResources, err)
+		return fmt.Errorf("sheet %s: %w", l.SheetResources, err)
 	}
-	f.SetActiveSheet(0)
 	if links.n() > 0 {
-		path, err := sheetPath(f, l.sheetFindings)
+		path, err := sheetPath(f, l.SheetFindings)
 		if err != nil {
 			return err
 		}
@@ -235,7 +234,7 @@ func headerCells(names []string, style int) []any {
 // returns the hyperlinks the zip writer adds.
 func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, error) {
 	l := r.l
-	s, err := newSheet(f, l.sheetFindings, findingWidths, true)
+	s, err := newSheet(f, l.SheetFindings, findingWidths, true)
 	if err != nil {
 		return nil, err
 	}
@@ -250,21 +249,21 @@ func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, e
 		rw := &r.rows[i]
 		rowNum := i + 2
 		cells[0] = r.sevCell(rw.sev, st)
-		cells[1] = text(rw.account, st.text)
-		cells[2] = text(rw.region, st.text)
-		cells[3] = text(rw.product, st.text)
-		cells[4] = text(rw.control, st.text)
-		cells[5] = text(rw.title, st.text)
-		cells[6] = text(rw.resourceType, st.text)
+		cells[1] = text(r.s(rw.account), st.text)
+		cells[2] = text(r.s(rw.region), st.text)
+		cells[3] = text(r.s(rw.product), st.text)
+		cells[4] = text(r.s(rw.control), st.text)
+		cells[5] = text(r.s(rw.title), st.text)
+		cells[6] = text(r.s(rw.resourceType), st.text)
 		cells[7] = text(rw.resourceID, st.text)
-		cells[8] = text(value(l.compliance, rw.compliance), st.text)
-		cells[9] = text(value(l.workflow, rw.workflow), st.text)
+		cells[8] = text(value(l.Compliance, r.s(rw.compliance)), st.text)
+		cells[9] = text(value(l.Workflow, r.s(rw.workflow)), st.text)
 		cells[10] = text(r.changeText(rw.change), st.text)
 		cells[11] = r.dateCell(rw.first, st)
 		cells[12] = r.dateCell(rw.last, st)
 		cells[13] = excelize.Cell{StyleID: st.text, Value: int(rw.age)}
-		cells[14] = links.cell(rowNum, consoleCol, linkConsole, i, rw.consoleURL(r.region), l.openConsole, st)
-		cells[15] = links.cell(rowNum, remediationCol, linkRemediation, i, rw.remediation, l.openRemediation, st)
+		cells[14] = links.cell(rowNum, consoleCol, linkConsole, i, r.consoleURL(rw), l.OpenConsole, st)
+		cells[15] = links.cell(rowNum, remediationCol, linkRemediation, i, r.s(rw.remediation), l.OpenRemediation, st)
 		cells[16] = text(rw.id, st.text)
 		if err := s.add(cells...); err != nil {
 			return nil, fmt.Errorf("row %d: %w", rowNum, err)
@@ -274,10 +273,10 @@ func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, e
 	if err != nil {
 		return nil, err
 	}
-	if err := f.AutoFilter(l.sheetFindings, "A1:"+last, nil); err != nil {
+	if err := f.AutoFilter(l.SheetFindings, "A1:"+last, nil); err != nil {
 		return nil, fmt.Errorf("autofilter: %w", err)
 	}
-	if err := printLayout(f, l.sheetFindings); err != nil {
+	if err := printLayout(f, l.SheetFindings); err != nil {
 		return nil, err
 	}
 	if err := s.sw.Flush(); err != nil {
@@ -306,9 +305,9 @@ func printLayout(f *excelize.File, name string) error {
 func (r *Report) changeText(c change) string {
 	switch c {
 	case changeNew:
-		return r.l.changeNew
+		return r.l.ChangeNew
 	case changeStillOpen:
-		return r.l.changeStillOpen
+		return r.l.ChangeStillOpen
 	}
 	return ""
 }
@@ -317,13 +316,13 @@ func (r *Report) changeText(c change) string {
 // most findings first.
 func (r *Report) controlsSheet(f *excelize.File, st *xlsxStyles) error {
 	l := r.l
-	head := []string{l.colControl, l.colTitle, l.colHighest, l.colFindings}
+	head := []string{l.ColControl, l.ColTitle, l.ColHighest, l.ColFindings}
 	for s := range numSeverities {
 		head = append(head, l.sev(severity(s)))
 	}
-	head = append(head, l.colAccounts, l.colResources, l.colRemediation)
+	head = append(head, l.ColAccounts, l.ColResources, l.ColRemediation)
 	widths := []float64{28, 60, 12, 10, 8, 8, 8, 8, 8, 12, 12, 18}
-	s, err := newSheet(f, l.sheetControls, widths, true)
+	s, err := newSheet(f, l.SheetControls, widths, true)
 	if err != nil {
 		return err
 	}
@@ -336,12 +335,12 @@ func (r *Report) controlsSheet(f *excelize.File, st *xlsxStyles) error {
 		for _, n := range c.n {
 			cells = append(cells, n)
 		}
-		cells = append(cells, c.accounts, c.resources, links.formulaOnly(c.remediation, l.openRemediation, st))
+		cells = append(cells, c.accounts, c.resources, links.formulaOnly(c.remediation, l.OpenRemediation, st))
 		if err := s.add(cells...); err != nil {
 			return fmt.Errorf("row %d: %w", i+2, err)
 		}
 	}
-	if err := r.sheetFilter(f, l.sheetControls, len(head), len(r.controls)); err != nil {
+	if err := r.sheetFilter(f, l.SheetControls, len(head), len(r.controls)); err != nil {
 		return err
 	}
 	return s.sw.Flush()
@@ -351,12 +350,12 @@ func (r *Report) controlsSheet(f *excelize.File, st *xlsxStyles) error {
 // findings first.
 func (r *Report) resourcesSheet(f *excelize.File, st *xlsxStyles) error {
 	l := r.l
-	head := []string{l.colResourceID, l.colResourceType, l.colAccount, l.colRegion, l.colHighest, l.colFindings}
+	head := []string{l.ColResourceID, l.ColResourceType, l.ColAccount, l.ColRegion, l.ColHighest, l.ColFindings}
 	for s := range numSeverities {
 		head = append(head, l.sev(severity(s)))
 	}
 	widths := []float64{60, 24, 15, 15, 12, 10, 8, 8, 8, 8, 8}
-	s, err := newSheet(f, l.sheetResources, widths, true)
+	s, err := newSheet(f, l.SheetResources, widths, true)
 	if err != nil {
 		return err
 	}
@@ -374,7 +373,7 @@ func (r *Report) resourcesSheet(f *excelize.File, st *xlsxStyles) error {
 			return fmt.Errorf("row %d: %w", i+2, err)
 		}
 	}
-	if err := r.sheetFilter(f, l.sheetResources, len(head), len(r.resources)); err != nil {
+	if err := r.sheetFilter(f, l.SheetResources, len(head), len(r.resources)); err != nil {
 		return err
 	}
 	return s.sw.Flush()
@@ -394,23 +393,23 @@ func (r *Report) sheetFilter(f *excelize.File, name string, cols, rows int) erro
 // summarySheet writes the first sheet: what a project lead reads first.
 func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 	l := r.l
-	s, err := newSheet(f, l.sheetSummary, []float64{40, 16, 16, 16, 16, 16, 16, 16}, false)
+	s, err := newSheet(f, l.SheetSummary, []float64{40, 16, 16, 16, 16, 16, 16, 16}, false)
 	if err != nil {
 		return err
 	}
 	add := s.add
-	if err := add(text(fmt.Sprintf(l.title, r.project.Name), st.title)); err != nil {
+	if err := add(text(fmt.Sprintf(l.Title, r.project.Name), st.title)); err != nil {
 		return err
 	}
-	prev := any(text(l.noPrevious, st.text))
+	prev := any(text(l.NoPrevious, st.text))
 	if r.previous != nil {
 		prev = excelize.Cell{StyleID: st.date, Value: excelDate(*r.previous, r.loc)}
 	}
 	for _, kv := range [][2]any{
-		{text(l.generated, st.header), excelize.Cell{StyleID: st.date, Value: excelDate(r.now, r.loc)}},
-		{text(l.timezone, st.header), text(r.loc.String(), st.text)},
-		{text(l.accounts, st.header), text(strings.Join(r.project.Accounts, ", "), st.text)},
-		{text(l.previous, st.header), prev},
+		{text(l.Generated, st.header), excelize.Cell{StyleID: st.date, Value: excelDate(r.now, r.loc)}},
+		{text(l.Timezone, st.header), text(r.loc.String(), st.text)},
+		{text(l.Accounts, st.header), text(strings.Join(r.project.Accounts, ", "), st.text)},
+		{text(l.Previous, st.header), prev},
 	} {
 		if err := add(kv[0], kv[1]); err != nil {
 			return err
@@ -419,10 +418,10 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 
 	// Open findings by severity, and the change since the last report.
 	s.blank()
-	if err := add(text(l.secOpen, st.section)); err != nil {
+	if err := add(text(l.SecOpen, st.section)); err != nil {
 		return err
 	}
-	if err := add(headerCells([]string{l.colSeverity, l.colOpen, l.colNew, l.colStillOpen, l.colResolved}, st.header)...); err != nil {
+	if err := add(headerCells([]string{l.ColSeverity, l.ColOpen, l.ColNew, l.ColStillOpen, l.ColResolved}, st.header)...); err != nil {
 		return err
 	}
 	for _, t := range r.severityTable() {
@@ -441,10 +440,10 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 
 	// Age of the open findings.
 	s.blank()
-	if err := add(text(l.secAge, st.section)); err != nil {
+	if err := add(text(l.SecAge, st.section)); err != nil {
 		return err
 	}
-	if err := add(headerCells(append([]string{l.colSeverity}, strings.Split(l.ageBuckets, "|")...), st.header)...); err != nil {
+	if err := add(headerCells(append([]string{l.ColSeverity}, strings.Split(l.AgeBuckets, "|")...), st.header)...); err != nil {
 		return err
 	}
 	for sv := range numSeverities {
@@ -459,15 +458,15 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 
 	// Compliance scores.
 	s.blank()
-	if err := add(text(l.secCompliance, st.section)); err != nil {
+	if err := add(text(l.SecCompliance, st.section)); err != nil {
 		return err
 	}
 	if len(r.summary.Compliance) == 0 {
-		if err := add(text(l.noCompliance, st.note)); err != nil {
+		if err := add(text(l.NoCompliance, st.note)); err != nil {
 			return err
 		}
 	} else {
-		if err := add(headerCells([]string{l.colStandard, l.colScore, l.colPassed, l.colFailed, l.colUnknown, l.colTotal}, st.header)...); err != nil {
+		if err := add(headerCells([]string{l.ColStandard, l.ColScore, l.ColPassed, l.ColFailed, l.ColUnknown, l.ColTotal}, st.header)...); err != nil {
 			return err
 		}
 		for _, c := range r.summary.Compliance {
@@ -475,7 +474,7 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 				return err
 			}
 		}
-		if err := add(text(l.scoreNote, st.note)); err != nil {
+		if err := add(text(l.ScoreNote, st.note)); err != nil {
 			return err
 		}
 	}
@@ -484,7 +483,7 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 	for _, t := range []struct {
 		title, first string
 		rows         []countRow
-	}{{l.secAccounts, l.colAccount, r.accounts}, {l.secProducts, l.colProduct, r.products}} {
+	}{{l.SecAccounts, l.ColAccount, r.accounts}, {l.SecProducts, l.ColProduct, r.products}} {
 		s.blank()
 		if err := add(text(t.title, st.section)); err != nil {
 			return err
@@ -493,7 +492,7 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 		for sv := range numSeverities {
 			head = append(head, l.sev(severity(sv)))
 		}
-		if err := add(headerCells(append(head, l.total), st.header)...); err != nil {
+		if err := add(headerCells(append(head, l.Total), st.header)...); err != nil {
 			return err
 		}
 		for _, c := range t.rows {
@@ -510,10 +509,10 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 	// Top controls.
 	s.blank()
 	top := r.controls[:min(len(r.controls), topControls)]
-	if err := add(text(fmt.Sprintf(l.secTopControls, topControls), st.section)); err != nil {
+	if err := add(text(fmt.Sprintf(l.SecTopControls, topControls), st.section)); err != nil {
 		return err
 	}
-	if err := add(headerCells([]string{l.colControl, l.colHighest, l.colFindings, l.colAccounts, l.colTitle}, st.header)...); err != nil {
+	if err := add(headerCells([]string{l.ColControl, l.ColHighest, l.ColFindings, l.ColAccounts, l.ColTitle}, st.header)...); err != nil {
 		return err
 	}
 	for _, c := range top {
@@ -525,15 +524,15 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 	// Resolved since the last report.
 	if r.previous != nil {
 		s.blank()
-		if err := add(text(l.secResolved, st.section)); err != nil {
+		if err := add(text(l.SecResolved, st.section)); err != nil {
 			return err
 		}
 		if len(r.resolved) == 0 {
-			if err := add(text(l.noneResolved, st.note)); err != nil {
+			if err := add(text(l.NoneResolved, st.note)); err != nil {
 				return err
 			}
 		} else {
-			if err := add(headerCells([]string{l.colSeverity, l.colAccount, l.colControl, l.colTitle, l.colID}, st.header)...); err != nil {
+			if err := add(headerCells([]string{l.ColSeverity, l.ColAccount, l.ColControl, l.ColTitle, l.ColID}, st.header)...); err != nil {
 				return err
 			}
 			for _, e := range r.resolved[:min(len(r.resolved), topResolved)] {
@@ -542,7 +541,7 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 				}
 			}
 			if more := len(r.resolved) - topResolved; more > 0 {
-				if err := add(text(fmt.Sprintf(l.andMore, more), st.note)); err != nil {
+				if err := add(text(fmt.Sprintf(l.AndMore, more), st.note)); err != nil {
 					return err
 				}
 			}
@@ -557,7 +556,7 @@ func (r *Report) summarySheet(f *excelize.File, st *xlsxStyles) error {
 	for i, t := range tables {
 		s.blank()
 		if i == 0 {
-			if err := add(text(l.secTrend, st.section)); err != nil {
+			if err := add(text(l.SecTrend, st.section)); err != nil {
 				return err
 			}
 		}

@@ -209,11 +209,17 @@ func TestLongRunsDoNotOverlap(t *testing.T) {
 			}
 		}
 		var rs []*running
+		logs := &logBuffer{}
 		for _, owner := range []string{"a", "b"} {
 			st := openStore(t, dsn)
 			rs = append(rs, start(newScheduler(t, st, []schedule.Job{j.job("report:system-a", "*/5 * * * *", tokyo, owner, now, work)},
-				schedule.Options{Owner: owner, Now: now, CatchUp: 4 * time.Minute})))
+				schedule.Options{Owner: owner, Now: now, CatchUp: 4 * time.Minute, Log: logs.logger().With("replica", owner)})))
 		}
+		defer func() {
+			if t.Failed() {
+				t.Logf("logs:\n%s", logs)
+			}
+		}()
 		time.Sleep(time.Hour + 25*time.Second) // stop at 10:59:55, during the 10:45 run
 		for _, r := range rs {
 			r.stop(t)

@@ -2,6 +2,7 @@
 
 package service_test
 
-// scaleFindings is the size of TestScaleAdministratorAccount without the
-// race detector: the full 50,000 findings of issue 5.
-const scaleFindings = 50000
+// defaultScaleFindings is the size of TestScaleAdministratorAccount
+// without the race detector. HUBRELAY_SCALE_FINDINGS=50000 runs issue 5's
+// full size (see the test's comment for why that is not the default).
+const defaultScaleFindings = 5000

@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hubrelay/hubrelay/internal/store"
+	"github.com/hubrelay/hubrelay/internal/store/storetest"
 )
 
 func claimRun(t *testing.T, s *store.Store, job string, slot time.Time, owner string, now time.Time) bool {
@@ -203,7 +205,7 @@ func TestClaimRunBadInput(t *testing.T) {
 // race for the same slots: each slot goes to exactly one of them.
 func TestClaimRunReplicas(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, _, dsn string) {
-		const replicas, slots = 4, 25
+		const replicas, slots = 4, 15
 		stores := make([]*store.Store, replicas)
 		for i := range stores {
 			stores[i] = open(t, dsn)
@@ -237,4 +239,51 @@ func TestClaimRunReplicas(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkClaimRun measures a scheduler's store round trip for one slot:
+// claim, renew once, finish.
+func BenchmarkClaimRun(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			s := storetest.Open(b, d)
+			ctx := context.Background()
+			at := t0
+			for b.Loop() {
+				at = at.Add(time.Minute)
+				for range 2 {
+					if ok, err := s.ClaimRun(ctx, "members", at, "a", time.Minute, at); !ok || err != nil {
+						b.Fatal(ok, err)
+					}
+				}
+				if err := s.FinishRun(ctx, "members", at, "a", nil, at); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEnqueueNotices measures committing one job's notices to five
+// destinations.
+func BenchmarkEnqueueNotices(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			s := storetest.Open(b, d)
+			ctx := context.Background()
+			body := []byte(`{"topic":"members","title":"2026/11/23","sections":[{"header":"Security Hub メンバーステータスの変更","groups":[{"label":"Resigned","items":["123456789012"]}]}]}`)
+			at := t0
+			for b.Loop() {
+				at = at.Add(time.Minute)
+				ns := make([]store.NoticeDelivery, 5)
+				for i := range ns {
+					dest := "dest-" + strconv.Itoa(i)
+					ns[i] = store.NoticeDelivery{Key: store.NoticeKey("members", at, dest), Job: "members", Destination: dest, Topic: "members", Body: body}
+				}
+				if n, err := s.EnqueueNotices(ctx, ns, at); n != 5 || err != nil {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
 }

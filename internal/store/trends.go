@@ -74,6 +74,8 @@ type TransitionFilter struct {
 	// Before keeps transitions recorded before this instant; zero keeps
 	// all.
 	Before time.Time
+
+	page int // rows per query; 0: transitionPage (tests set it)
 }
 
 // transitionPage is how many rows ScanTransitions reads per query.
@@ -115,14 +117,18 @@ func (s *Store) ScanTransitions(ctx context.Context, f TransitionFilter, fn func
 			fixed = append(fixed, text(a))
 		}
 	}
+	size := transitionPage
+	if f.page > 0 {
+		size = f.page
+	}
 	base := `SELECT ` + transitionCols + ` FROM transitions WHERE ` + strings.Join(where, " AND ")
-	first := base + ` ORDER BY at, id LIMIT ` + fmt.Sprint(transitionPage)
+	first := base + ` ORDER BY at, id LIMIT ` + fmt.Sprint(size)
 	// A row-value comparison, which both databases use as a range of the
 	// (at, id) index; the equivalent OR is a filter PostgreSQL applies from
 	// the first row on, page after page.
-	next := base + ` AND (at, id) > (?, ?) ORDER BY at, id LIMIT ` + fmt.Sprint(transitionPage)
+	next := base + ` AND (at, id) > (?, ?) ORDER BY at, id LIMIT ` + fmt.Sprint(size)
 
-	page := make([]TransitionRecord, 0, transitionPage)
+	page := make([]TransitionRecord, 0, size)
 	query, args := first, fixed
 	for {
 		page = page[:0]
@@ -142,7 +148,7 @@ func (s *Store) ScanTransitions(ctx context.Context, f TransitionFilter, fn func
 				return err
 			}
 		}
-		if len(page) < transitionPage {
+		if len(page) < size {
 			return nil
 		}
 		end := page[len(page)-1]

@@ -55,3 +55,10 @@ func (s *Store) ExecRaw(ctx context.Context, query string, args ...any) error {
 	_, err := s.exec(ctx, s.db, query, args...)
 	return err
 }
+
+// WithPage returns f reading n rows per query instead of thousands, so
+// tests cross page boundaries with few rows.
+func WithPage(f TransitionFilter, n int) TransitionFilter {
+	f.page = n
+	return f
+}

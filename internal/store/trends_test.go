@@ -115,25 +115,25 @@ func TestIngestChangesInOneBatch(t *testing.T) {
 func TestScanTransitions(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		const n = 5200 // more than one page of 5000
+		const n = 520 // pages of 100 (WithPage)
 		accounts := []string{"111111111111", "222222222222", "333333333333"}
 		var obs []store.Observation
 		for i := 0; i < n; i++ {
 			f := failing(fmt.Sprintf("S%05d", i), t0)
 			f.AccountID = accounts[i%3]
 			o := observe(f)
-			// Blocks of 1000 share one clock, received newest block first.
-			o.ReceivedAt = t0.Add(time.Duration(10-i/1000) * time.Hour)
+			// Blocks of 100 share one clock, received newest block first.
+			o.ReceivedAt = t0.Add(time.Duration(10-i/100) * time.Hour)
 			obs = append(obs, o)
 		}
 		for len(obs) > 0 {
-			k := min(500, len(obs))
+			k := min(130, len(obs)) // batches across the blocks, so pages start mid-tie
 			ingest(t, s, obs[:k]...)
 			obs = obs[k:]
 		}
 
 		var all []store.TransitionRecord
-		if err := s.ScanTransitions(ctx, store.TransitionFilter{}, func(r store.TransitionRecord) error {
+		if err := s.ScanTransitions(ctx, store.WithPage(store.TransitionFilter{}, 100), func(r store.TransitionRecord) error {
 			all = append(all, r)
 			return nil
 		}); err != nil {
@@ -158,7 +158,7 @@ func TestScanTransitions(t *testing.T) {
 				t.Fatalf("row %d = %+v", i, r)
 			}
 		}
-		if first := all[0]; !first.At.Equal(t0.Add(5*time.Hour)) || first.FindingKey != productARN+"|S05000" {
+		if first := all[0]; !first.At.Equal(t0.Add(5*time.Hour)) || first.FindingKey != productARN+"|S00500" {
 			t.Errorf("first row = %+v", first)
 		}
 
@@ -166,7 +166,7 @@ func TestScanTransitions(t *testing.T) {
 			t.Helper()
 			per := map[string]int{}
 			total := 0
-			if err := s.ScanTransitions(ctx, f, func(r store.TransitionRecord) error {
+			if err := s.ScanTransitions(ctx, store.WithPage(f, 100), func(r store.TransitionRecord) error {
 				total++
 				per[r.Account]++
 				return nil
@@ -178,9 +178,9 @@ func TestScanTransitions(t *testing.T) {
 		if got, per := count(store.TransitionFilter{Accounts: []string{"222222222222", "333333333333"}}); got != n-n/3-1 || per["111111111111"] != 0 {
 			t.Errorf("two accounts: %d rows %v, want %d", got, per, n-n/3-1)
 		}
-		// Only the blocks received at t0+5h (200 rows) and t0+6h are before t0+7h.
-		if got, _ := count(store.TransitionFilter{Before: t0.Add(7 * time.Hour)}); got != 1200 {
-			t.Errorf("before 7h: %d rows, want 1200", got)
+		// Only the blocks received at t0+5h (20 rows) and t0+6h are before t0+7h.
+		if got, _ := count(store.TransitionFilter{Before: t0.Add(7 * time.Hour)}); got != 120 {
+			t.Errorf("before 7h: %d rows, want 120", got)
 		}
 		if got, _ := count(store.TransitionFilter{Accounts: []string{"999999999999"}}); got != 0 {
 			t.Errorf("unknown account: %d rows", got)
@@ -189,7 +189,7 @@ func TestScanTransitions(t *testing.T) {
 		// fn's error stops the scan and comes back as is.
 		stop := errors.New("stop")
 		calls := 0
-		err := s.ScanTransitions(ctx, store.TransitionFilter{}, func(store.TransitionRecord) error {
+		err := s.ScanTransitions(ctx, store.WithPage(store.TransitionFilter{}, 100), func(store.TransitionRecord) error {
 			calls++
 			if calls == 3 {
 				return stop
@@ -201,9 +201,9 @@ func TestScanTransitions(t *testing.T) {
 		}
 		// fn may use the store between rows (no connection is held).
 		calls = 0
-		err = s.ScanTransitions(ctx, store.TransitionFilter{Accounts: accounts[:1]}, func(r store.TransitionRecord) error {
+		err = s.ScanTransitions(ctx, store.WithPage(store.TransitionFilter{Accounts: accounts[:1]}, 100), func(r store.TransitionRecord) error {
 			calls++
-			if calls%1000 == 1 {
+			if calls%50 == 1 {
 				_, err := s.Transitions(ctx, r.FindingKey)
 				return err
 			}

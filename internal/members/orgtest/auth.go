@@ -73,7 +73,7 @@ func (s *Server) checkAuth(r *http.Request, body []byte) *apiError {
 	if !ok {
 		return errorf(http.StatusBadRequest, "InvalidSignatureException", "the Authorization header is not a Signature Version 4 (AWS4-HMAC-SHA256) header")
 	}
-	if sig.accessKey != accessKeyID {
+	if sig.accessKey != s.opts.AccessKeyID {
 		return errorf(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	if sig.service != signingService {
@@ -86,7 +86,8 @@ func (s *Server) checkAuth(r *http.Request, body []byte) *apiError {
 	if err != nil || signedAt.Format("20060102") != sig.date {
 		return errorf(http.StatusBadRequest, "InvalidSignatureException", "the X-Amz-Date header is missing or does not match the credential scope's date")
 	}
-	want, err := resign(r, body, sig.signedHeaders, s.opts.Region, signedAt)
+	creds := aws.Credentials{AccessKeyID: s.opts.AccessKeyID, SecretAccessKey: s.opts.SecretAccessKey}
+	want, err := resign(r, body, sig.signedHeaders, creds, s.opts.Region, signedAt)
 	if err != nil {
 		return errorf(http.StatusBadRequest, "InvalidSignatureException", "the request cannot be signed again to check it: %v", err)
 	}
@@ -98,7 +99,7 @@ func (s *Server) checkAuth(r *http.Request, body []byte) *apiError {
 
 // resign signs a copy of r holding only the headers the client signed and
 // returns the signature.
-func resign(r *http.Request, body []byte, signedHeaders []string, region string, at time.Time) (string, error) {
+func resign(r *http.Request, body []byte, signedHeaders []string, creds aws.Credentials, region string, at time.Time) (string, error) {
 	cp := &http.Request{
 		Method: r.Method,
 		URL:    &url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery},
@@ -117,7 +118,6 @@ func resign(r *http.Request, body []byte, signedHeaders []string, region string,
 		}
 	}
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: accessKeyID, SecretAccessKey: secretAccessKey}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, cp, hex.EncodeToString(sum[:]), signingService, region, at); err != nil {
 		return "", err
 	}

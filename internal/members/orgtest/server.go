@@ -30,6 +30,11 @@ type Options struct {
 	// AWSOrganizationsNotInUseException, as for an account that belongs
 	// to no organization.
 	NotInUse bool
+	// AccessKeyID and SecretAccessKey are the credentials requests must
+	// be signed with; default this package's own (which AWSConfig
+	// carries). A test that runs code reading the SDK's environment sets
+	// them to the credentials it exports.
+	AccessKeyID, SecretAccessKey string
 }
 
 // The defaults of Options.
@@ -39,8 +44,8 @@ const (
 	DefaultOrganizationID      = "o-exampleorgid"
 )
 
-// The credentials every request must be signed with. They open nothing but
-// this server; Client and AWSConfig carry them.
+// The default credentials requests must be signed with. They open nothing
+// but this server; Client and AWSConfig carry them.
 const (
 	accessKeyID     = "AKIAORGTEST000000000"
 	secretAccessKey = "orgtest/secret/0000000000000000000000000"
@@ -96,6 +101,9 @@ func New(opts Options) *Server {
 	if opts.OrganizationID == "" {
 		opts.OrganizationID = DefaultOrganizationID
 	}
+	if opts.AccessKeyID == "" || opts.SecretAccessKey == "" {
+		opts.AccessKeyID, opts.SecretAccessKey = accessKeyID, secretAccessKey
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("orgtest: listen on 127.0.0.1: %v", err))
@@ -134,7 +142,7 @@ func (s *Server) Close() {
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:      s.opts.Region,
-		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
+		Credentials: credentials.NewStaticCredentialsProvider(s.opts.AccessKeyID, s.opts.SecretAccessKey, ""),
 		Retryer:     func() aws.Retryer { return retry.NewStandard() },
 		HTTPClient:  &http.Client{Transport: plainBodyTransport{base: http.DefaultTransport}},
 	}

@@ -145,3 +145,16 @@ func TestListAccountsErrors(t *testing.T) {
 		t.Errorf("no organization: %v", err)
 	}
 }
+
+func TestOwnCredentials(t *testing.T) {
+	s := NewTest(t, Options{AccessKeyID: "AKIAOTHER00000000000", SecretAccessKey: "other/secret"})
+	s.AddAccounts(Account{ID: "111111111111"})
+	if got, _ := listAll(t, s.Client(), 0); len(got) != 1 {
+		t.Fatalf("%d accounts", len(got))
+	}
+	def := NewTest(t, Options{})
+	c := organizations.NewFromConfig(def.AWSConfig(), func(o *organizations.Options) { o.BaseEndpoint = aws.String(s.URL()) })
+	if _, err := c.ListAccounts(context.Background(), &organizations.ListAccountsInput{}); err == nil || !strings.Contains(err.Error(), "UnrecognizedClientException") {
+		t.Errorf("the default credentials on a server with its own: %v", err)
+	}
+}

@@ -21,18 +21,24 @@ import (
 // Registry returns a new Registry of every destination type. The program
 // calls it once while wiring; the config package checks settings with it
 // and the queue builds Notifiers from it.
+//
+// Types that can show a notice (member alerts, report links) are
+// registered with notify.TakesNotices: email, file, slack, sns, stdout,
+// teams and webhook. Ticket and paging destinations (backlog, github,
+// jira, pagerduty) are not: a ticket or an incident per daily member
+// report would be noise, so their Notifiers refuse a notice permanently.
 func Registry() *notify.Registry {
 	r := notify.NewRegistry()
 	r.Register("backlog", notify.Typed(backlog.New))
-	r.Register("email", notify.Typed(email.New))
-	r.Register("file", notify.Typed(file.New))
+	r.Register("email", notify.Typed(email.New), notify.TakesNotices)
+	r.Register("file", notify.Typed(file.New), notify.TakesNotices)
 	r.Register("github", notify.Typed(github.New))
 	r.Register("jira", notify.Typed(jira.New))
 	r.Register("pagerduty", notify.Typed(pagerduty.New))
-	r.Register("slack", notify.Typed(slack.New))
-	r.Register("sns", notify.Typed(sns.New))
-	r.Register("stdout", notify.Typed(stdout.New))
-	r.Register("teams", notify.Typed(teams.New))
-	r.Register("webhook", notify.Typed(webhook.New))
+	r.Register("slack", notify.Typed(slack.New), notify.TakesNotices)
+	r.Register("sns", notify.Typed(sns.New), notify.TakesNotices)
+	r.Register("stdout", notify.Typed(stdout.New), notify.TakesNotices)
+	r.Register("teams", notify.Typed(teams.New), notify.TakesNotices)
+	r.Register("webhook", notify.Typed(webhook.New), notify.TakesNotices)
 	return r
 }

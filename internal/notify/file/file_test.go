@@ -235,3 +235,38 @@ func BenchmarkNotify(b *testing.B) {
 		})
 	}
 }
+
+// TestAppendsNotices: a notice is one more line of the same records, kind
+// notice, its attachment described but not written.
+func TestAppendsNotices(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notices.jsonl")
+	n := newFile(t, settingsFor(path, false))
+	var want strings.Builder
+	for _, s := range notifytest.NoticeSamples(t) {
+		if rc, err := n.Notify(t.Context(), s.Message); err != nil || !rc.IsZero() {
+			t.Fatalf("%s: Notify = %+v, %v", s.Name, rc, err)
+		}
+		line, _ := stdout.Marshal(stdout.NewRecord(s.Message, notifytest.Now(), "us-east-1"), false)
+		want.Write(line)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("file holds:\n%s\nwant:\n%s", got, want.String())
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(got)))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rec struct {
+			Kind   string `json:"kind"`
+			Notice *struct {
+				Topic string `json:"topic"`
+			} `json:"notice"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.Kind != "notice" || rec.Notice == nil || rec.Notice.Topic == "" {
+			t.Errorf("line %q: %v", sc.Text(), err)
+		}
+	}
+}

@@ -30,8 +30,18 @@ const (
 // Attributes returns the message attributes of m, sorted by name, leaving
 // out those without a value. A digest's severity is its most severe
 // finding's; its account and product are set only when all its findings
-// share them. Pure; m must be valid.
+// share them. A notice has kind ("notice") and topic (AttrTopic) only.
+// Pure; m must be valid.
 func Attributes(m *notify.Message) []Attribute {
+	if m.Notice != nil {
+		var attrs []Attribute
+		for _, a := range []Attribute{{AttrKind, string(m.Kind)}, {AttrTopic, m.Notice.Topic}} {
+			if a.Value = render.Truncate(render.SingleLine(a.Value), maxAttributeValueRunes, render.English); a.Value != "" {
+				attrs = append(attrs, a)
+			}
+		}
+		return attrs
+	}
 	var severity, account, product string
 	if m.Digest != nil {
 		severity = mostSevere(m.Digest.Findings)

@@ -10,7 +10,7 @@ import (
 const DocumentVersion = "1"
 
 // Document is the message of the json format: the delivery and the
-// display-ready view of its finding or digest (render.View,
+// display-ready view of its finding, digest or notice (render.View,
 // render.DigestView: localized names, times in the configured zone,
 // cleaned text), for consumers (an SQS queue, a Lambda function) that want
 // hubrelay's reading of the finding rather than the raw event.
@@ -26,6 +26,9 @@ type Document struct {
 	Previous *notify.Receipt `json:"previous,omitempty"`
 	Finding  *render.View    `json:"finding,omitempty"`
 	Digest   *DocumentDigest `json:"digest,omitempty"`
+	// Notice is set, instead of Finding and Digest, for a notice (kind
+	// "notice"): member alerts and report links.
+	Notice *NoticeDocument `json:"notice,omitempty"`
 }
 
 // DocumentDigest is a digest in a Document.

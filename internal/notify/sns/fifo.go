@@ -8,12 +8,15 @@ import (
 // GroupID returns the MessageGroupId of m for a FIFO topic: the finding's
 // account (GroupByAccount) or the finding's ID (GroupByFinding). A digest
 // is grouped by the account its findings share (else by its group) or by
-// its group. A finding without an account is grouped by its ID. The value
+// its group. A finding without an account is grouped by its ID, a notice
+// by its route and topic. The value
 // is used as it is when SNS accepts it, else replaced by its SHA-256 (see
 // fifoID). Pure; m must be valid.
 func GroupID(m *notify.Message, by string) string {
 	var value string
 	switch {
+	case m.Notice != nil:
+		value = "notice:" + m.Route + ":" + m.Notice.Topic
 	case m.Digest != nil && by == GroupByAccount:
 		value = shared(m.Digest.Findings, func(f *finding.Finding) string { return f.AccountID })
 		if value == "" {

@@ -103,7 +103,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // failures are retryable (after Retry-After when SNS sends one); an
 // invalid parameter, a missing topic, a denied authorization and every
 // other answer are permanent. A message that cannot be built is permanent.
-// Errors never hold the credentials.
+// Errors never hold the credentials, nor a notice's link.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("sns: %w", err))
@@ -111,13 +111,14 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("sns: %w", err), 0)
 	}
+	red := noticeRedactor(n.red, m)
 	p, err := Build(m, &n.cfg, n.opts, n.msg)
 	if err != nil {
-		return notify.Receipt{}, notify.Permanent(n.red.Error(fmt.Errorf("sns: build message: %w", err)))
+		return notify.Receipt{}, notify.Permanent(red.Error(fmt.Errorf("sns: build message: %w", err)))
 	}
 	out, err := n.client.Publish(ctx, n.input(p))
 	if err != nil {
-		err = n.red.Error(classify(ctx, err, n.red, n.now()))
+		err = red.Error(classify(ctx, err, red, n.now()))
 		n.log.Warn("publish failed", slog.String("route", m.Route), slog.String("key", m.Key), slog.Any("error", err))
 		return notify.Receipt{}, err
 	}

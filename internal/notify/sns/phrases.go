@@ -22,4 +22,11 @@ var (
 	// phrasePartialCounts is shown when a digest carries only part of its
 	// group; %d is how many findings the counts cover.
 	phrasePartialCounts = phrase{"(counts of the %d findings included)", "（含まれる %d 件の内訳）"}
+	phraseOpenLink      = phrase{"Open the link", "リンクを開く"}
+	// phraseAttachmentNotHere names a notice's attachment (%s) that SNS
+	// does not carry.
+	phraseAttachmentNotHere = phrase{
+		"📎 %s is not attached here: SNS messages from hubrelay carry no files (email destinations attach it).",
+		"📎 %s はここには添付されません。hubrelay の SNS メッセージはファイルを送りません（メールの送信先には添付されます）。",
+	}
 )

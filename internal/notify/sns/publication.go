@@ -41,10 +41,20 @@ func (p Publication) Size() int { return len(p.Message) + attributesSize(p.Attri
 // is the message instead (see overrideMessage); the subject, attributes
 // and FIFO IDs stay those of cfg's message format, and a digest msg does
 // not render keeps the built-in digest message.
+//
+// A notice (m.Notice) is published with NoticeSubject, the attributes
+// kind ("notice") and topic (AttrTopic), and, by format: its Chatbot
+// notification (NewChatbotNoticeNotification), the Document with its
+// NoticeDocument (Data left out, then items, when it would not fit), or,
+// for a raw topic, which has no EventBridge event to publish, the notice
+// as plain text. The override does not apply to a notice.
 func Build(m *notify.Message, cfg *Config, opts render.Options, msg *render.Renderer) (Publication, error) {
 	topic, err := ParseTopicARN(cfg.TopicARN)
 	if err != nil {
 		return Publication{}, fmt.Errorf("topic_arn: %w", err)
+	}
+	if m.Notice != nil {
+		return buildNotice(m, cfg, opts, topic.FIFO)
 	}
 	p := Publication{Attributes: Attributes(m), Thread: threadID(m)}
 	if topic.FIFO {

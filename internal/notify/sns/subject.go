@@ -19,8 +19,11 @@ import (
 //	[RESOLVED] EC2.7 EBS default encryption should be enabled
 //	[DIGEST] Security Hub: 5 findings (1 CRITICAL, 2 HIGH, 2 LOW)
 //
-// Pure; m must be valid.
+// A notice's subject is NoticeSubject's. Pure; m must be valid.
 func Subject(m *notify.Message) string {
+	if m.Notice != nil {
+		return NoticeSubject(m.Notice)
+	}
 	if m.Digest != nil {
 		return digestSubject(m.Digest)
 	}

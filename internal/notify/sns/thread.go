@@ -18,6 +18,11 @@ func threadID(m *notify.Message) string {
 	if m.Digest != nil {
 		return hash32("digest\x00" + m.Route + "\x00" + m.Digest.GroupKey)
 	}
+	if m.Notice != nil {
+		// Each notice starts a thread of its own: a member alert of
+		// today is not a reply to yesterday's.
+		return hash32("notice\x00" + m.Route + "\x00" + m.Notice.Topic + "\x00" + m.Key)
+	}
 	return hash32("finding\x00" + m.Finding.ID)
 }
 

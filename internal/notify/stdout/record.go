@@ -11,7 +11,7 @@ import (
 
 // Record is the JSON object written for one message. A single-finding
 // message fills the finding fields; a digest fills group_key, total and
-// finding_ids. Empty fields are left out. Field names are stable: scripts
+// finding_ids; a notice fills notice. Empty fields are left out. Field names are stable: scripts
 // read them.
 type Record struct {
 	// Time is when the record was written (RFC 3339, Env.Location).
@@ -39,9 +39,33 @@ type Record struct {
 	GroupKey   string   `json:"group_key,omitempty"`
 	Total      int      `json:"total,omitempty"`
 	FindingIDs []string `json:"finding_ids,omitempty"`
+
+	// Notice is a notice's content (kind "notice").
+	Notice *NoticeRecord `json:"notice,omitempty"`
 }
 
-// NewRecord builds the record of m, written at the time at. region is the
+// NoticeRecord is a notice in a Record: as composed, with its attachment
+// described by name, type and size (its bytes are not written).
+type NoticeRecord struct {
+	Topic      string                 `json:"topic"`
+	Title      string                 `json:"title,omitempty"`
+	Subject    string                 `json:"subject"`
+	Sections   []notify.NoticeSection `json:"sections,omitempty"`
+	Link       *notify.NoticeLink     `json:"link,omitempty"`
+	Attachment *NoticeAttachment      `json:"attachment,omitempty"`
+	Data       map[string]any         `json:"data,omitempty"`
+}
+
+// NoticeAttachment describes a notice's attachment without its bytes.
+type NoticeAttachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int    `json:"size"`
+}
+
+// NewRecord builds the record of m, written at the time at. A notice's
+// link is written as it is (the record is the message's body); its
+// attachment only by name, type and size. region is the
 // Security Hub aggregation region the console link opens in (empty: the
 // finding's own region). Pure: the same arguments give the same record.
 // m must be valid (notify.Message.Validate).
@@ -65,6 +89,13 @@ func NewRecord(m *notify.Message, at time.Time, region string) Record {
 		rec.Workflow = f.Workflow
 		rec.RecordState = f.RecordState
 		rec.ConsoleURL = finding.ConsoleURL(f, region)
+	}
+	if n := m.Notice; n != nil {
+		rec.Notice = &NoticeRecord{Topic: n.Topic, Title: n.Title, Subject: n.SubjectLine(),
+			Sections: n.Sections, Link: n.Link, Data: n.Data}
+		if a := n.Attachment; a != nil {
+			rec.Notice.Attachment = &NoticeAttachment{Name: a.Name, ContentType: a.ContentType, Size: len(a.Data)}
+		}
 	}
 	if d := m.Digest; d != nil {
 		rec.GroupKey = d.GroupKey

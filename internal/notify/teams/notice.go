@@ -130,8 +130,8 @@ type noticeGroup struct {
 // noticePlan says how much of a notice a card shows: the first sections
 // and, per group of those, how many items.
 type noticePlan struct {
-	sections int
-	shown    [][]int // per section, per group
+	sections  int
+	shown     [][]int // per section, per group
 	shortened bool
 }
 

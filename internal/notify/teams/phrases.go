@@ -30,6 +30,7 @@ var (
 	phraseRoute          = phrase{"Route", "ルート"}
 	phraseGroup          = phrase{"Group", "グループ"}
 	phraseResourceN      = phrase{"Resource %d", "リソース %d"}
+
 	phraseNotice            = phrase{"Notice from hubrelay", "hubrelay からのお知らせ"}
 	phraseOpenLink          = phrase{"Open the link", "リンクを開く"}
 	phraseLinkNotShown      = phrase{"(the link cannot be opened from Teams)", "（このリンクは Teams からは開けません）"}

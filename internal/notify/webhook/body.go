@@ -69,11 +69,16 @@ func NewRenderer(name string, cfg *Config, opts render.Options) (*Renderer, erro
 //     digest is rendered only by a template that reads .Digest; for any
 //     other the body of a digest is its event.
 //
+// A notice's body is its NoticeBody (JSON), whatever the override.
+//
 // The content type follows the override's format: json → JSON (the output
 // is checked to be JSON), html → HTML, text (the default, and always for
 // the top-level keys) → JSON when the output is valid JSON, else plain
 // text.
 func (r *Renderer) Render(m *notify.Message) (Body, error) {
+	if m.Notice != nil {
+		return noticeBody(m)
+	}
 	event, err := r.event(m)
 	if err != nil {
 		return Body{}, err

@@ -76,7 +76,8 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 
 // Notify sends m: the body Renderer.Render builds, with Content-Type,
 // Idempotency-Key (m.Key, or its SHA-256 when it is not printable ASCII),
-// X-Hubrelay-Kind, the configured headers and
+// X-Hubrelay-Kind (and X-Hubrelay-Topic for a notice), the configured
+// headers and
 // authorization and, with a signing secret, X-Hubrelay-Timestamp and
 // X-Hubrelay-Signature (see Sign). Any 2xx answer is success; the receipt
 // is empty, since a generic receiver's answer has no known shape.
@@ -85,7 +86,7 @@ func New(name string, cfg *Config, env notify.Env) (*Notifier, error) {
 // answers: 408, 429 and 5xx are retryable (after Retry-After), other
 // answers permanent; connection failures and timeouts are retryable. A
 // body that cannot be built is permanent. Errors never hold the URL's
-// path or query, nor any secret.
+// path or query, nor any secret, nor a notice's link.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return notify.Receipt{}, notify.Permanent(fmt.Errorf("webhook: %w", err))
@@ -93,9 +94,10 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	if err := ctx.Err(); err != nil {
 		return notify.Receipt{}, notify.Retry(fmt.Errorf("webhook: %w", err), 0)
 	}
+	red := noticeRedactor(n.red, m)
 	body, err := n.renderer.Render(m)
 	if err != nil {
-		return notify.Receipt{}, notify.Permanent(n.red.Error(fmt.Errorf("webhook: build body: %w", err)))
+		return notify.Receipt{}, notify.Permanent(red.Error(fmt.Errorf("webhook: build body: %w", err)))
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.timeout)
 	defer cancel()
@@ -106,7 +108,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (notify.Receip
 	req.Header = n.header(m, body, n.now())
 	resp, err := n.client.Do(ctx, req)
 	if err != nil {
-		err = fmt.Errorf("webhook: %w", err)
+		err = red.Error(fmt.Errorf("webhook: %w", err))
 		n.log.Warn("delivery failed", slog.String("route", m.Route), slog.String("key", m.Key), slog.Any("error", err))
 		return notify.Receipt{}, err
 	}
@@ -142,6 +144,9 @@ func (n *Notifier) header(m *notify.Message, body Body, at time.Time) http.Heade
 		h.Set(HeaderIdempotencyKey, headerSafe(m.Key))
 	}
 	h.Set(HeaderKind, string(m.Kind))
+	if m.Notice != nil && headerSafe(m.Notice.Topic) == m.Notice.Topic && m.Notice.Topic != "" {
+		h.Set(HeaderTopic, m.Notice.Topic)
+	}
 	if a := n.cfg.Auth; a != nil {
 		switch {
 		case a.APIKey != nil:

@@ -27,7 +27,7 @@ func largeHistory(n int, end time.Time) []step {
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("arn:aws:securityhub:ap-northeast-1:%012d:finding/%08d", 100000000000+i%300, i)
 		acct := fmt.Sprintf("%012d", 100000000000+i%300)
-		at := start.Add(time.Duration(rng.Int64N(int64(95*24*time.Hour)))).Add(-5 * 24 * time.Hour)
+		at := start.Add(time.Duration(rng.Int64N(int64(95 * 24 * time.Hour)))).Add(-5 * 24 * time.Hour)
 		sev := sevs[rng.IntN(len(sevs))]
 		add := func(state string) {
 			steps = append(steps, step{id: id, account: acct, at: at, severity: sev, state: state})

@@ -179,17 +179,17 @@ func ComputeAll(ctx context.Context, st Store, qs []Query) ([]*Summary, error) {
 func validate(q Query) error {
 	switch {
 	case q.From.IsZero():
-		return errors.New("From is required")
+		return errors.New("query.From is required")
 	case q.To.IsZero():
-		return errors.New("To is required")
+		return errors.New("query.To is required")
 	case !q.From.Before(q.To):
-		return fmt.Errorf("From (%s) is not before To (%s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+		return fmt.Errorf("query.From (%s) is not before query.To (%s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
 	case q.To.Sub(q.From) > MaxDays*24*time.Hour:
 		return fmt.Errorf("the period from %s to %s is longer than %d days", q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), MaxDays)
 	}
 	for i, a := range q.Accounts {
 		if strings.TrimSpace(a) == "" {
-			return fmt.Errorf("Accounts[%d] is empty", i)
+			return fmt.Errorf("query.Accounts[%d] is empty", i)
 		}
 	}
 	return nil

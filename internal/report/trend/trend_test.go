@@ -278,11 +278,11 @@ func TestComputeInvalid(t *testing.T) {
 		q    trend.Query
 		want string
 	}{
-		{"no from", trend.Query{To: from}, "trend: From is required"},
-		{"no to", trend.Query{From: from}, "trend: To is required"},
-		{"backwards", trend.Query{From: from, To: from}, "trend: From (2026-11-02T00:00:00+09:00) is not before To (2026-11-02T00:00:00+09:00)"},
+		{"no from", trend.Query{To: from}, "trend: query.From is required"},
+		{"no to", trend.Query{From: from}, "trend: query.To is required"},
+		{"backwards", trend.Query{From: from, To: from}, "trend: query.From (2026-11-02T00:00:00+09:00) is not before query.To (2026-11-02T00:00:00+09:00)"},
 		{"too long", trend.Query{From: from, To: from.AddDate(11, 0, 0)}, "trend: the period from 2026-11-02 to 2037-11-02 is longer than 3660 days"},
-		{"empty account", trend.Query{From: from, To: from.Add(time.Hour), Accounts: []string{accountA, " "}}, "trend: Accounts[1] is empty"},
+		{"empty account", trend.Query{From: from, To: from.Add(time.Hour), Accounts: []string{accountA, " "}}, "trend: query.Accounts[1] is empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trend.Compute(context.Background(), s, tc.q)
@@ -292,7 +292,7 @@ func TestComputeInvalid(t *testing.T) {
 		})
 	}
 	_, err := trend.ComputeAll(context.Background(), s, []trend.Query{{From: from, To: from.Add(time.Hour)}, {Project: "b"}})
-	if err == nil || err.Error() != `trend: query 1 (project "b"): From is required` {
+	if err == nil || err.Error() != `trend: query 1 (project "b"): query.From is required` {
 		t.Errorf("ComputeAll error = %v", err)
 	}
 	if sums, err := trend.ComputeAll(context.Background(), s, nil); sums != nil || err != nil {
