@@ -132,8 +132,8 @@ func runReport(ctx context.Context, s streams, f reportFlags) error {
 		return fail(exitInvalid, "--demo cannot --send: the demo's findings are samples")
 	case !f.demo && f.configPath == "":
 		return fail(exitInvalid, "--config is required (or --demo)")
-	case !f.demo && f.project == "":
-		return fail(exitInvalid, "--project is required (or --demo)")
+	case f.configPath != "" && f.project == "":
+		return fail(exitInvalid, "--project is required with --config")
 	case f.out == "-" && f.output == "json":
 		return fail(exitInvalid, "--out - and --output json both write to standard output; choose one")
 	case f.noDeliver && !f.send:
@@ -192,7 +192,7 @@ func runReport(ctx context.Context, s streams, f reportFlags) error {
 		return fail(exitInvalid, "--project %q: without --config the demo has only the project %q", f.project, demoProject)
 	}
 	if format == "" {
-		format = cmp.Or(firstOr(plan.Formats, report.FormatXLSX), report.FormatXLSX)
+		format = firstOr(plan.Formats, report.FormatXLSX)
 	}
 	bar := newCountBar(s.err, "reading findings")
 	progress := func(n int) { _ = bar.Set(n) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"mime"
@@ -23,11 +24,17 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hubrelay/hubrelay/examples"
+	"github.com/hubrelay/hubrelay/internal/finding"
+	"github.com/hubrelay/hubrelay/internal/notify/destinations"
 	"github.com/hubrelay/hubrelay/internal/report/archive"
+	"github.com/hubrelay/hubrelay/internal/schedule"
 	"github.com/hubrelay/hubrelay/internal/securityhub/hubtest"
+	"github.com/hubrelay/hubrelay/internal/service"
 )
 
 // reportHub starts the in-process Security Hub holding the bundled samples
@@ -150,7 +157,8 @@ func TestReportFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"report", "--project", "system-a"}, "--config is required"},
-		{[]string{"report", "-c", cfg}, "--project is required"},
+		{[]string{"report", "-c", cfg}, "--project is required with --config"},
+		{[]string{"report", "--demo", "-c", cfg}, "--project is required with --config"},
 		{[]string{"report", "-c", cfg, "--project", "system-b"}, `no such project; the config has system-a`},
 		{[]string{"report", "-c", cfg, "--project", "System-A"}, `did you mean "system-a"`},
 		{[]string{"report", "-c", cfg, "--project", "system-a", "--format", "pdf"}, `--format: report format "pdf"`},
@@ -166,11 +174,12 @@ func TestReportFlagErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
-	// Security Hub refusing (no such endpoint): exit 1, the cause named.
-	t.Setenv("AWS_ENDPOINT_URL_SECURITYHUB", "http://127.0.0.1:1")
+	// Security Hub refusing (a wrong secret key: the signature does not
+	// match, which the SDK does not retry): exit 1, the cause named.
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret-key")
 	code, _, stderr := runCLI(t, "", "report", "-c", cfg, "--project", "system-a", "--out", filepath.Join(dir, "x.xlsx"))
-	if code != exitNegative || !strings.Contains(stderr, `report "system-a": read open findings`) {
-		t.Errorf("unreachable Security Hub: exit %d: %s", code, stderr)
+	if code != exitNegative || !strings.Contains(stderr, `report "system-a": read open findings`) || strings.Contains(stderr, "wrong-secret-key") {
+		t.Errorf("Security Hub refusing: exit %d: %s", code, stderr)
 	}
 }
 
@@ -258,7 +267,6 @@ reports:
 	}
 
 	// A second one-off compares with the first.
-	time.Sleep(1100 * time.Millisecond) // a later slot (whole seconds)
 	code, stdout, stderr = runCLI(t, "", "report", "-c", cfg, "--project", "system-a", "--out", filepath.Join(dir, "again.xlsx"), "-o", "json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -367,3 +375,142 @@ func (r *reportSession) Data(rd io.Reader) error {
 }
 func (*reportSession) Reset()        {}
 func (*reportSession) Logout() error { return nil }
+
+// reportJobs turns every configured project into a scheduled job, with
+// the project's schedule and time zone or the reports: defaults.
+func TestReportJobs(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HUBRELAY_LINK_SECRET", "cli-test-link-secret-0123456789abcdef")
+	cfg, err := loadConfig(writeConfig(t, `store: sqlite:`+filepath.Join(dir, "hubrelay.db")+`
+language: ja
+timezone: Asia/Tokyo
+destinations:
+  mail-a:
+    email:
+      smtp: {host: 127.0.0.1, port: 2525, tls: none, from: hubrelay@example.com}
+      to: [lead@example.com]
+projects:
+  - {name: system-a, accounts: ["111111111111"], to: [mail-a]}
+  - {name: system-b, accounts: ["222222222222"], schedule: "30 8 * * MON", timezone: UTC}
+reports:
+  storage:
+    local: {dir: `+filepath.Join(dir, "reports")+`, base_url: "https://hubrelay.example.com", secret: "${env:HUBRELAY_LINK_SECRET}"}
+`), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openReportStorage(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if st.Handler == nil || st.Expires != 7*24*time.Hour {
+		t.Errorf("local storage: handler %v, expires %v", st.Handler != nil, st.Expires)
+	}
+	var names []string
+	svc, err := service.Open(context.Background(), cfg, service.Options{
+		Registry: destinations.Registry(),
+		Jobs: func(svc *service.Service) ([]schedule.Job, error) {
+			jobs, err := reportJobs(cfg, st, failingSource{}, nil)(svc)
+			for _, j := range jobs {
+				names = append(names, j.Name+" "+j.Spec+" "+j.Location.String())
+			}
+			return jobs, err
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	want := []string{"report:system-a 0 9 * * MON-FRI Asia/Tokyo", "report:system-b 30 8 * * MON UTC"}
+	if strings.Join(names, "|") != strings.Join(want, "|") || svc.Scheduler() == nil {
+		t.Errorf("jobs %q, want %q", names, want)
+	}
+	if _, err := reportJobs(cfg, nil, failingSource{}, nil)(svc); err == nil {
+		t.Error("jobs without storage were built")
+	}
+}
+
+// failingSource is a report source that is never read in TestReportJobs.
+type failingSource struct{}
+
+func (failingSource) Findings(context.Context, []byte, func([]*finding.Finding) error) error {
+	return errors.New("not read")
+}
+
+// --send with S3 storage: the workbook is put in the bucket (an in-process
+// S3, gofakes3), encrypted, and the presigned link in the mail fetches it.
+func TestReportSendToS3(t *testing.T) {
+	reportHub(t) // also sets the static AWS credentials the S3 client uses
+	backend := s3mem.New()
+	if err := backend.CreateBucket("hubrelay-reports"); err != nil {
+		t.Fatal(err)
+	}
+	var sse []string
+	var mu sync.Mutex
+	faker := gofakes3.New(backend).Server()
+	s3srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			mu.Lock()
+			sse = append(sse, r.Header.Get("X-Amz-Server-Side-Encryption"))
+			mu.Unlock()
+		}
+		faker.ServeHTTP(w, r)
+	}))
+	defer s3srv.Close()
+	sink := startReportSMTP(t)
+	dir := t.TempDir()
+	body := strings.Replace(reportConfig, "%s", filepath.Join(dir, "hubrelay.db"), 1) + `    to: [mail-a]
+reports:
+  storage:
+    s3: {bucket: hubrelay-reports, region: ap-northeast-1, endpoint: "` + s3srv.URL + `", path_style: true, expires: 1d}
+`
+	body = strings.Replace(body, "destinations:\n", "destinations:\n  mail-a:\n    email:\n      smtp: {host: 127.0.0.1, port: "+strconv.Itoa(sink.port)+", tls: none, from: hubrelay@example.com}\n      to: [lead@example.com]\n", 1)
+	code, stdout, stderr := runCLI(t, "", "report", "-c", writeConfig(t, body), "--project", "system-a", "--send", "--out", filepath.Join(dir, "out.xlsx"), "-o", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r reportOut
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Kept) != 1 || r.Notices == nil || r.Notices.Delivered != 1 {
+		t.Fatalf("output %+v", r)
+	}
+	obj, err := backend.GetObject("hubrelay-reports", r.Kept[0].Key, nil)
+	if err != nil {
+		t.Fatalf("object %s: %v", r.Kept[0].Key, err)
+	}
+	stored, _ := io.ReadAll(obj.Contents)
+	obj.Contents.Close()
+	mu.Lock()
+	if len(sse) != 1 || sse[0] != "AES256" {
+		t.Errorf("PUT SSE headers %q", sse)
+	}
+	mu.Unlock()
+	mails := sink.all()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails", len(mails))
+	}
+	text := mailText(t, mails[0])
+	i := strings.Index(text, s3srv.URL+"/hubrelay-reports/reports/system-a/")
+	if i < 0 {
+		t.Fatalf("no presigned link in the mail:\n%s", text)
+	}
+	link := text[i:]
+	if j := strings.IndexAny(link, " \r\n\"<>）"); j >= 0 {
+		link = link[:j]
+	}
+	if !strings.Contains(link, "X-Amz-Expires=86400") {
+		t.Errorf("link does not last one day: %s", link)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, stored) || len(got) == 0 {
+		t.Errorf("presigned GET: %d, %d bytes (stored %d)", resp.StatusCode, len(got), len(stored))
+	}
+}

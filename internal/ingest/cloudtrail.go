@@ -21,17 +21,21 @@ func isCloudTrail(body []byte) bool {
 	if !bytes.Contains(body, []byte(DetailTypeCloudTrail)) {
 		return false
 	}
-	var head struct {
-		DetailType string `json:"detail-type"`
-	}
+	// A map, not a struct: keys match exactly, as EventBridge's do
+	// ("Detail-Type" is another key).
+	var top map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&head); err != nil {
+	if err := dec.Decode(&top); err != nil {
 		return false
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return false // several documents: finding.Decode reports them
 	}
-	return head.DetailType == DetailTypeCloudTrail
+	var detailType string
+	if err := json.Unmarshal(top["detail-type"], &detailType); err != nil {
+		return false
+	}
+	return detailType == DetailTypeCloudTrail
 }
 
 // handleCloudTrail hands one CloudTrail event to Options.CloudTrail and

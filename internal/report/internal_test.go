@@ -13,26 +13,42 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/hubrelay/hubrelay/internal/finding"
 )
 
 // sampleSnapshot is a snapshot of n findings of two products.
 func sampleSnapshot(n int) *Snapshot {
+	syms := newSymbols()
 	s := &Snapshot{at: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)}
+	syms.add("unused by any finding")
 	for i := range n {
 		s.entries = append(s.entries, snapEntry{
-			productARN: "arn:aws:securityhub:ap-northeast-1::product/aws/" + []string{"guardduty", "securityhub"}[i%2],
+			productARN: syms.add("arn:aws:securityhub:ap-northeast-1::product/aws/" + []string{"guardduty", "securityhub"}[i%2]),
 			id:         fmt.Sprintf("arn:aws:securityhub:ap-northeast-1:111111111111:security-control/S3.%d/finding/%08d", i%7, i),
-			account:    fmt.Sprintf("1111111111%02d", i%3),
-			control:    fmt.Sprintf("S3.%d", i%7),
-			title:      "S3 buckets should … 日本語 " + fmt.Sprint(i%5),
+			account:    syms.add(fmt.Sprintf("1111111111%02d", i%3)),
+			control:    syms.add(fmt.Sprintf("S3.%d", i%7)),
+			title:      syms.add("S3 buckets should … 日本語 " + fmt.Sprint(i%5)),
 			sev:        severity(i % numSeverities),
 			first:      int64(1_700_000_000_000 + i),
 		})
 	}
-	slices.SortFunc(s.entries, func(a, b snapEntry) int { return a.less(b.productARN, b.id) })
+	s.strs = syms.list
+	slices.SortFunc(s.entries, func(a, b snapEntry) int { return s.compare(&a, s.strs[b.productARN], b.id) })
 	return s
+}
+
+// entryText is a snapshot entry with its strings, for comparisons.
+type entryText struct {
+	id, productARN, account, control, title string
+	sev                                     severity
+	first                                   int64
+}
+
+func expand(s *Snapshot) []entryText {
+	out := make([]entryText, len(s.entries))
+	for i, e := range s.entries {
+		out[i] = entryText{e.id, s.strs[e.productARN], s.strs[e.account], s.strs[e.control], s.strs[e.title], e.sev, e.first}
+	}
+	return out
 }
 
 // TestSnapshotRoundTrip: what MarshalBinary writes, DecodeSnapshot reads
@@ -48,7 +64,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)
 		}
-		if !got.At().Equal(s.at) || got.Len() != n || !slices.Equal(got.entries, s.entries) {
+		if !got.At().Equal(s.at) || got.Len() != n || !slices.Equal(expand(got), expand(s)) {
 			t.Fatalf("n=%d: round trip changed the snapshot", n)
 		}
 	}
@@ -114,7 +130,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a decoded snapshot does not decode after encoding: %v", err)
 		}
-		if !slices.Equal(again.entries, s.entries) || !again.at.Equal(s.at) {
+		if !slices.Equal(expand(again), expand(s)) || !again.at.Equal(s.at) {
 			t.Fatal("re-encoding changed the snapshot")
 		}
 	})
@@ -188,20 +204,22 @@ func FuzzInsertWriter(f *testing.F) {
 // all too long for a HYPERLINK formula.
 func syntheticReport(n int) *Report {
 	l, _ := labelsFor("en")
+	syms := newSymbols()
 	r := &Report{project: Project{Name: "Big", Accounts: []string{"111111111111"}}, l: l,
 		now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), loc: time.UTC, region: "ap-northeast-1", htmlRows: DefaultHTMLRows}
 	r.rows = make([]row, n)
 	for i := range r.rows {
 		r.rows[i] = row{
-			productARN: "arn:aws:securityhub:ap-northeast-1::product/aws/securityhub",
+			productARN: syms.add("arn:aws:securityhub:ap-northeast-1::product/aws/securityhub"),
 			id:         fmt.Sprintf("arn:aws:securityhub:ap-northeast-1:111111111111:security-control/S3.1/finding/%036d", i),
-			account:    "111111111111", region: "ap-northeast-1", control: "S3.1", title: "S3.1 t",
-			remediation: "https://docs.aws.amazon.com/console/securityhub/S3.1/remediation",
-			format:      finding.FormatASFF, sev: severity(i * numSeverities / n),
+			account:    syms.add("111111111111"), region: syms.add("ap-northeast-1"), control: syms.add("S3.1"), title: syms.add("S3.1 t"),
+			remediation: syms.add("https://docs.aws.amazon.com/console/securityhub/S3.1/remediation"),
+			sev:         severity(i * numSeverities / n),
 		}
 	}
+	r.syms = syms.list
 	r.tables()
-	r.snapshot = &Snapshot{}
+	r.snapshot = &Snapshot{strs: r.syms}
 	return r
 }
 
@@ -302,7 +320,7 @@ func TestListedLinks(t *testing.T) {
 	if n := bytes.Count(rels, []byte(`TargetMode="External"`)); n != maxSheetLinks {
 		t.Errorf("%d relationships, want %d", n, maxSheetLinks)
 	}
-	first := r.rows[0].consoleURL(r.region)
+	first := r.consoleURL(&r.rows[0])
 	if !bytes.Contains(rels, []byte(`Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="`+first+`"`)) {
 		t.Error("rId1 does not point at the first row's console link")
 	}
@@ -315,7 +333,7 @@ func TestListedLinks(t *testing.T) {
 	if i < 0 {
 		t.Fatal("no console cell on the last row")
 	}
-	lastURL := r.rows[len(r.rows)-1].consoleURL(r.region)
+	lastURL := r.consoleURL(&r.rows[len(r.rows)-1])
 	cell := sheet[i : i+bytes.Index(sheet[i:], []byte("</c>"))]
 	if !bytes.Contains(cell, []byte(lastURL)) {
 		t.Errorf("last console cell %s does not show the URL", cell)

@@ -200,9 +200,6 @@ func (j *Job) Schedule() schedule.Job {
 type RunOptions struct {
 	// Progress is called with the number of findings read so far.
 	Progress func(done int)
-	// NoNotices keeps the report and records the run but queues no
-	// notice.
-	NoNotices bool
 }
 
 // File is one file a run made.
@@ -268,7 +265,7 @@ func (j *Job) Run(ctx context.Context, slot time.Time, ro RunOptions) (*Result, 
 	if err := j.record(ctx, slot, rep, res); err != nil {
 		return nil, err
 	}
-	if j.opt.Notices != nil && !ro.NoNotices && len(p.To) > 0 {
+	if j.opt.Notices != nil && len(p.To) > 0 {
 		ns, err := j.notices(slot, res)
 		if err != nil {
 			return nil, err

@@ -77,7 +77,7 @@ type row struct {
 	first, last                int64 // unix milliseconds; 0 when unknown
 
 	productARN, product, account, region, control, title sym
-	resourceType, compliance, workflow, remediation       sym
+	resourceType, compliance, workflow, remediation      sym
 
 	age    int32 // days, from first to the report's day
 	sev    severity

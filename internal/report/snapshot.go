@@ -27,10 +27,10 @@ type Snapshot struct {
 
 // snapEntry is one finding of a Snapshot: 48 bytes and its Id.
 type snapEntry struct {
-	id                                 string
-	first                              int64 // unix milliseconds; 0 when unknown
+	id                                  string
+	first                               int64 // unix milliseconds; 0 when unknown
 	productARN, account, control, title sym
-	sev                                severity
+	sev                                 severity
 }
 
 // compare orders e of s against a finding named by product ARN and Id.

@@ -121,14 +121,14 @@ func (r *Report) writeXLSX(w io.Writer) (err error) {
 	if err := r.resourcesSheet(f, st); err != nil {
 		return fmt.Errorf("sheet %s: %w", l.SheetResources, err)
 	}
-	if links.n() > 0 {
-		path, err := sheetPath(f, l.SheetFindings)
-		if err != nil {
-			return err
-		}
-		f.SetZipWriter(links.zipWriter(path))
+	path, err := sheetPath(f, l.SheetFindings)
+	if err != nil {
+		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	// The zip goes straight to w: excelize would otherwise build the
+	// whole file in a buffer first (see sheetLinks.zipWriter).
+	f.SetZipWriter(links.zipWriter(w, path))
+	if _, err := f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return links.err()

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -36,7 +38,8 @@ import (
 // so Finding.Raw is the ASFF exactly as returned; the SDK's own decoding
 // of the findings is skipped, which halves the work of a large read. A
 // finding that cannot be decoded is logged and skipped. While fn works on
-// one page the next one is already being fetched.
+// one page the next ones are already being fetched and decoded (up to
+// GOMAXPROCS pages at once, at most 4).
 //
 // fn is called from the calling goroutine, never concurrently; it may keep
 // the findings it is handed. When fn returns an error, Findings stops and
@@ -50,33 +53,49 @@ func (c *Client) Findings(ctx context.Context, filters []byte, fn func(page []*f
 		return fmt.Errorf("securityhub: findings: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	pages := make(chan fetchedPage, 1)
-	go func() {
-		defer close(pages)
-		c.fetchPages(ctx, queries, pages)
-	}()
-	// Whatever ends the loop, the fetching goroutine is stopped and waited
-	// for before returning.
+	// One goroutine fetches pages; decoders decode them side by side;
+	// this goroutine hands them to fn in the order they were fetched.
+	decoders := max(1, min(runtime.GOMAXPROCS(0), maxDecoders))
+	work := make(chan *fetchedPage, decoders)
+	order := make(chan *fetchedPage, decoders)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(order)
+		defer close(work)
+		c.fetchPages(ctx, queries, work, order)
+	})
+	for range decoders {
+		wg.Go(func() {
+			for p := range work {
+				p.items, p.problems = finding.Decode("GetFindings", p.body)
+				p.body = nil
+				close(p.ready)
+			}
+		})
+	}
+	// Whatever ends the loop, every goroutine is stopped and waited for
+	// before returning.
 	defer func() {
 		cancel()
-		for range pages {
+		for range order {
 		}
+		wg.Wait()
 	}()
-	for p := range pages {
+	for p := range order {
 		if p.err != nil {
 			return p.err
 		}
-		items, problems := finding.Decode("GetFindings", p.body)
-		for _, pr := range problems {
+		<-p.ready
+		for _, pr := range p.problems {
 			c.log.Warn("securityhub: findings: finding skipped", slog.Int("query", p.query), slog.Int("page", p.page),
 				slog.String("error", pr.Error()))
 		}
-		if len(items) == 0 {
+		if len(p.items) == 0 {
 			continue
 		}
-		page := make([]*finding.Finding, len(items))
-		for i := range items {
-			page[i] = items[i].Finding
+		page := make([]*finding.Finding, len(p.items))
+		for i := range p.items {
+			page[i] = p.items[i].Finding
 		}
 		if err := fn(page); err != nil {
 			return err
@@ -85,22 +104,29 @@ func (c *Client) Findings(ctx context.Context, filters []byte, fn func(page []*f
 	return ctx.Err()
 }
 
-// fetchedPage is one GetFindings response body, or the error that ended
-// the read.
+// maxDecoders bounds the goroutines decoding pages at once.
+const maxDecoders = 4
+
+// fetchedPage is one GetFindings response body and, once ready is
+// closed, its decoded findings; or the error that ended the read.
 type fetchedPage struct {
-	body  []byte
-	query int // 1-based
-	page  int // 1-based
-	err   error
+	body     []byte
+	query    int // 1-based
+	page     int // 1-based
+	err      error
+	ready    chan struct{}
+	items    []finding.Item
+	problems []error
 }
 
-// fetchPages calls GetFindings for every page of every query and sends the
-// bodies to out, stopping at the first error (which it sends) or when ctx
-// is done.
-func (c *Client) fetchPages(ctx context.Context, queries []query, out chan<- fetchedPage) {
-	send := func(p fetchedPage) bool {
+// fetchPages calls GetFindings for every page of every query. Each page
+// goes to work (to be decoded) and then to order (to be handed over in
+// this order); it stops at the first error, which it sends to order, or
+// when ctx is done.
+func (c *Client) fetchPages(ctx context.Context, queries []query, work, order chan<- *fetchedPage) {
+	send := func(ch chan<- *fetchedPage, p *fetchedPage) bool {
 		select {
-		case out <- p:
+		case ch <- p:
 			return true
 		case <-ctx.Done():
 			return false
@@ -116,10 +142,13 @@ func (c *Client) fetchPages(ctx context.Context, queries []query, out chan<- fet
 				err = errors.New("no response body")
 			}
 			if err != nil {
-				send(fetchedPage{err: fmt.Errorf("securityhub: findings: query %d of %d, page %d: GetFindings: %w", i+1, len(queries), page, err)})
+				send(order, &fetchedPage{err: fmt.Errorf("securityhub: findings: query %d of %d, page %d: GetFindings: %w", i+1, len(queries), page, err)})
 				return
 			}
-			if !send(fetchedPage{body: got.body, query: i + 1, page: page}) {
+			p := &fetchedPage{body: got.body, query: i + 1, page: page, ready: make(chan struct{})}
+			// Decoding starts before the page is queued for fn, so
+			// that fn never waits on a page no decoder has.
+			if !send(work, p) || !send(order, p) {
 				return
 			}
 			if aws.ToString(res.NextToken) == "" {
@@ -161,8 +190,15 @@ func (b *bodyOnly) handle(ctx context.Context, in middleware.DeserializeInput, n
 	if !ok || resp == nil || resp.Body == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return out, md, err
 	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxPageBody+1))
+	// Read into one buffer of the announced size: a page is about 300 KB,
+	// and growing a buffer to that size doubles the bytes allocated.
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxPageBody {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, rerr := buf.ReadFrom(io.LimitReader(resp.Body, maxPageBody+1))
 	resp.Body.Close()
+	body := buf.Bytes()
 	if rerr != nil {
 		return out, md, fmt.Errorf("read response body: %w", rerr)
 	}

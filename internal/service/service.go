@@ -9,6 +9,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -57,6 +58,13 @@ type Options struct {
 	// Jobs, when set, builds the scheduled jobs Serve runs beside the
 	// queue, each slot once across replicas (see package schedule).
 	Jobs Jobs
+	// CloudTrail, when set, builds the handler of EventBridge "AWS API
+	// Call via CloudTrail" events that reach the sources (member
+	// monitoring's immediate alerts). Open calls it once, after the store
+	// and the queue exist (so it may use svc.EnqueueNotices) and before
+	// the ingester; a nil handler leaves such events to the finding
+	// decoder, which refuses them. An error fails Open.
+	CloudTrail func(svc *Service) (func(ctx context.Context, event []byte) error, error)
 }
 
 // Service is one running hubrelay. Build it with Open; Serve runs it;
@@ -173,11 +181,18 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 	if err != nil {
 		return nil, err
 	}
+	var cloudTrail func(context.Context, []byte) error
+	if opt.CloudTrail != nil {
+		if cloudTrail, err = opt.CloudTrail(s); err != nil {
+			return nil, fmt.Errorf("service: cloudtrail events: %w", err)
+		}
+	}
 	s.ingester, err = ingest.New(cfg, router, s.store, ingest.Options{
-		Log:       log,
-		Metrics:   s.metrics,
-		Now:       opt.Now,
-		Committed: s.queue.Wake,
+		Log:        log,
+		Metrics:    s.metrics,
+		Now:        opt.Now,
+		Committed:  s.queue.Wake,
+		CloudTrail: cloudTrail,
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -103,14 +104,15 @@ func (s *Store) ScanTransitions(ctx context.Context, f TransitionFilter, fn func
 	if !last.Valid {
 		return nil
 	}
-	var where []string
-	var fixed []any
-	where = append(where, "id <= ?")
-	fixed = append(fixed, last.Int64)
+	// Rows written after MAX(id) was read are skipped here, not by a
+	// condition on id: PostgreSQL's generic plan would then walk the
+	// primary key and sort every page.
+	before := int64(math.MaxInt64)
 	if !f.Before.IsZero() {
-		where = append(where, "at < ?")
-		fixed = append(fixed, f.Before.UnixMilli())
+		before = f.Before.UnixMilli()
 	}
+	where := []string{"at < ?"}
+	fixed := []any{before}
 	if len(f.Accounts) > 0 {
 		where = append(where, "account IN ("+placeholders(len(f.Accounts))+")")
 		for _, a := range f.Accounts {
@@ -144,6 +146,9 @@ func (s *Store) ScanTransitions(ctx context.Context, f TransitionFilter, fn func
 			return fmt.Errorf("store: scan transitions: %w", err)
 		}
 		for _, t := range page {
+			if t.ID > last.Int64 {
+				continue
+			}
 			if err := fn(t); err != nil {
 				return err
 			}

@@ -199,6 +199,23 @@ func TestScanTransitions(t *testing.T) {
 		if !errors.Is(err, stop) || calls != 3 {
 			t.Errorf("stopped scan: %v after %d calls", err, calls)
 		}
+		// Rows written during the scan are not read.
+		calls = 0
+		err = s.ScanTransitions(ctx, store.WithPage(store.TransitionFilter{}, 100), func(r store.TransitionRecord) error {
+			calls++
+			if calls == 1 {
+				late := failing("LATE", t0.Add(20*time.Hour))
+				_, err := s.Ingest(ctx, []store.Observation{observe(late)})
+				return err
+			}
+			if strings.HasSuffix(r.FindingKey, "|LATE") {
+				t.Errorf("read a row written during the scan: %+v", r)
+			}
+			return nil
+		})
+		if err != nil || calls != n {
+			t.Errorf("scan while ingesting: %v after %d calls, want %d", err, calls, n)
+		}
 		// fn may use the store between rows (no connection is held).
 		calls = 0
 		err = s.ScanTransitions(ctx, store.WithPage(store.TransitionFilter{Accounts: accounts[:1]}, 100), func(r store.TransitionRecord) error {
@@ -209,7 +226,7 @@ func TestScanTransitions(t *testing.T) {
 			}
 			return nil
 		})
-		if err != nil || calls != (n+2)/3 {
+		if err != nil || calls != (n+2)/3+1 { // and LATE, in the same account
 			t.Errorf("scan calling the store: %v after %d calls", err, calls)
 		}
 	})

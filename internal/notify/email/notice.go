@@ -132,7 +132,9 @@ func (c *Composer) composeNotice(ml *Mail, n *notify.Notice) error {
 	ml.HTML = html.String()
 	if a := n.Attachment; a != nil {
 		att := Attachment{Name: attachmentName(a.Name), ContentType: attachmentType(a.ContentType), Data: a.Data}
-		if size := encodedSize(len(att.Data)) + len(ml.Text) + len(ml.HTML); size > MaxMessageBytes {
+		// The bodies are encoded too (base64 for Japanese); 16 KB is
+		// room for the header fields and part headers.
+		if size := encodedSize(len(att.Data)) + encodedSize(len(ml.Text)) + encodedSize(len(ml.HTML)) + 16<<10; size > MaxMessageBytes {
 			return fmt.Errorf("email: the attachment %q has %s, which makes a mail of about %s (base64); a mail may have at most %s "+
 				"(MaxMessageBytes, within Amazon SES's limit for raw messages and the usual SMTP server limit): "+
 				"send the file as a link instead", att.Name, byteSize(len(att.Data)), byteSize(size), byteSize(MaxMessageBytes))

@@ -398,8 +398,9 @@ func TestNoticeNoSecretLeak(t *testing.T) {
 func FuzzBuildNoticePayload(f *testing.F) {
 	f.Add("2026/01/02", "Security Hub メンバーステータスの変更", "", "Enabled", "123456789012", "https://example.com/r?a=1&b=2", uint16(300), uint16(0x0123))
 	f.Add("", "No change", "All unchanged.", "", "", "", uint16(0), uint16(0x8000))
+	f.Add("t", "h", "", "Enabled", "123456789012", "https://example.com/r", uint16(2999), uint16(0x0022))
 	for i, h := range hostileTexts {
-		f.Add(h.text, h.text, h.text, h.text, h.text, "https://example.com/"+h.text, uint16(i*331), uint16(i*4099))
+		f.Add(h.text, h.text, h.text, h.text, h.text, "https://example.com/"+h.text, uint16(i*7), uint16(i*4099))
 	}
 	f.Fuzz(func(t *testing.T, title, header, text, label, item, linkURL string, count, flags uint16) {
 		n := &notify.Notice{Topic: "members", Title: title, Subject: header}
@@ -410,7 +411,7 @@ func FuzzBuildNoticePayload(f *testing.F) {
 			s := notify.NoticeSection{Header: header, Text: text}
 			for j := range int(flags>>3%5) + 1 {
 				g := notify.NoticeGroup{Label: label}
-				for x := range int(count%5000) / (i + j + 1) {
+				for x := range int(count%3000) / (i + j + 1) {
 					g.Items = append(g.Items, item+strconv.Itoa(x))
 				}
 				if g.Label != "" || len(g.Items) > 0 {

@@ -37,13 +37,19 @@ type resourceRow struct {
 	highest                  severity
 }
 
+// resolvedRow is a finding of the previous report that is not open now.
+type resolvedRow struct {
+	id, account, control, title string
+	sev                         severity
+}
+
 // collector turns pages of findings into a Report.
 type collector struct {
 	p        Project
 	l        *labels
 	opt      Options
 	accounts map[string]bool
-	in       interner
+	syms     *symbols
 	rows     []row
 	scores   scores
 }
@@ -61,7 +67,7 @@ func newCollector(p Project, l *labels, opt Options) *collector {
 	case opt.HTMLRows < 0:
 		opt.HTMLRows = -1
 	}
-	c := &collector{p: p, l: l, opt: opt, accounts: map[string]bool{}, in: interner{}, scores: scores{}}
+	c := &collector{p: p, l: l, opt: opt, accounts: map[string]bool{}, syms: newSymbols(), scores: scores{}}
 	for _, a := range p.Accounts {
 		c.accounts[a] = true
 	}
@@ -75,11 +81,11 @@ func (c *collector) open(f *finding.Finding) {
 	if f == nil || !c.accounts[f.AccountID] || f.RecordState != "ACTIVE" {
 		return
 	}
-	c.scores.add(f, c.in)
+	c.scores.add(f)
 	if (f.Workflow != "NEW" && f.Workflow != "NOTIFIED") || f.Compliance.Status == "PASSED" {
 		return
 	}
-	c.rows = append(c.rows, newRow(f, c.in))
+	c.rows = append(c.rows, newRow(f, c.syms))
 }
 
 // resolvedControl takes a finding of the resolved-controls query: it only
@@ -88,69 +94,63 @@ func (c *collector) resolvedControl(f *finding.Finding) {
 	if f == nil || !c.accounts[f.AccountID] || f.Workflow != "RESOLVED" {
 		return
 	}
-	c.scores.add(f, c.in)
-}
-
-// byKey orders rows by product ARN and Id, as snapshots are.
-func byKey(a, b row) int {
-	if c := strings.Compare(a.productARN, b.productARN); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
-
-// byDisplay orders rows as the report lists them: severity (most severe
-// first), account, control, title, resource, Id.
-func byDisplay(a, b row) int {
-	return cmp.Or(
-		cmp.Compare(a.sev, b.sev),
-		strings.Compare(a.account, b.account),
-		strings.Compare(a.control, b.control),
-		strings.Compare(a.title, b.title),
-		strings.Compare(a.resourceID, b.resourceID),
-		strings.Compare(a.id, b.id),
-		strings.Compare(a.productARN, b.productARN),
-	)
+	c.scores.add(f)
 }
 
 // finish deduplicates the rows, compares them with the previous snapshot,
 // takes the new snapshot, computes every table and sorts the rows for
 // display.
 func (c *collector) finish() *Report {
+	syms := c.syms.list
+	str := func(k sym) string { return syms[k] }
 	r := &Report{
 		project: c.p, l: c.l, now: c.opt.Now, loc: c.opt.Location, region: c.opt.Region,
-		htmlRows: c.opt.HTMLRows, trend: c.opt.Trend,
+		htmlRows: c.opt.HTMLRows, trend: c.opt.Trend, syms: syms,
 	}
 	r.project.Accounts = slices.Clone(c.p.Accounts)
+	c.syms.index = nil // the table is complete; its index is not needed
 	rows := c.rows
 	c.rows = nil
+
+	// By key (product ARN, Id), as snapshots are; one row per finding.
+	byKey := func(a, b row) int {
+		return cmp.Or(strings.Compare(str(a.productARN), str(b.productARN)), strings.Compare(a.id, b.id))
+	}
 	slices.SortFunc(rows, byKey)
 	rows = slices.CompactFunc(rows, func(a, b row) bool { return byKey(a, b) == 0 })
-	rows = slices.Clip(rows)
+	if cap(rows) > len(rows)+len(rows)/4 {
+		rows = slices.Clone(rows) // let the append slack go
+	}
 
 	nowMillis := c.opt.Now.UnixMilli()
-	snap := &Snapshot{at: c.opt.Now.UTC(), entries: make([]snapEntry, len(rows))}
-	var prev []snapEntry
-	if c.opt.Previous != nil {
-		prev = c.opt.Previous.entries
-		at := c.opt.Previous.at
+	snap := &Snapshot{at: c.opt.Now.UTC(), strs: syms, entries: make([]snapEntry, len(rows))}
+	prev := c.opt.Previous
+	var pe []snapEntry
+	if prev != nil {
+		pe = prev.entries
+		at := prev.at
 		r.previous = &at
+	}
+	resolved := func(e *snapEntry) {
+		r.resolved = append(r.resolved, resolvedRow{id: e.id, account: prev.strs[e.account],
+			control: prev.strs[e.control], title: prev.strs[e.title], sev: e.sev})
 	}
 	j := 0
 	for i := range rows {
 		rw := &rows[i]
-		for j < len(prev) && prev[j].less(rw.productARN, rw.id) < 0 {
-			r.resolved = append(r.resolved, prev[j])
+		arn := str(rw.productARN)
+		for j < len(pe) && prev.compare(&pe[j], arn, rw.id) < 0 {
+			resolved(&pe[j])
 			j++
 		}
 		first := rw.first
 		switch {
-		case r.previous == nil:
+		case prev == nil:
 			rw.change = changeNone
-		case j < len(prev) && prev[j].less(rw.productARN, rw.id) == 0:
+		case j < len(pe) && prev.compare(&pe[j], arn, rw.id) == 0:
 			rw.change = changeStillOpen
 			if first == 0 {
-				first = prev[j].first
+				first = pe[j].first
 			}
 			j++
 		default:
@@ -162,17 +162,31 @@ func (c *collector) finish() *Report {
 			first = nowMillis
 		}
 		rw.age = ageDays(first, c.opt.Now, c.opt.Location)
-		snap.entries[i] = snapEntry{productARN: rw.productARN, id: rw.id, account: rw.account,
-			control: rw.control, title: rw.title, sev: rw.sev, first: first}
+		snap.entries[i] = snapEntry{id: rw.id, first: first, productARN: rw.productARN, account: rw.account,
+			control: rw.control, title: rw.title, sev: rw.sev}
 	}
-	r.resolved = append(r.resolved, prev[j:]...)
-	slices.SortFunc(r.resolved, func(a, b snapEntry) int {
+	for ; j < len(pe); j++ {
+		resolved(&pe[j])
+	}
+	slices.SortFunc(r.resolved, func(a, b resolvedRow) int {
 		return cmp.Or(cmp.Compare(a.sev, b.sev), strings.Compare(a.account, b.account),
 			strings.Compare(a.control, b.control), strings.Compare(a.title, b.title), strings.Compare(a.id, b.id))
 	})
 	r.snapshot = snap
 
-	slices.SortFunc(rows, byDisplay)
+	// As the report lists them: severity (most severe first), account,
+	// control, title, resource, Id.
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(
+			cmp.Compare(a.sev, b.sev),
+			strings.Compare(str(a.account), str(b.account)),
+			strings.Compare(str(a.control), str(b.control)),
+			strings.Compare(str(a.title), str(b.title)),
+			strings.Compare(a.resourceID, b.resourceID),
+			strings.Compare(a.id, b.id),
+			strings.Compare(str(a.productARN), str(b.productARN)),
+		)
+	})
 	r.rows = rows
 	r.tables()
 
@@ -203,52 +217,59 @@ func (c *collector) finish() *Report {
 // tables and the age buckets from the rows, which are in display order.
 func (r *Report) tables() {
 	accounts := map[string]*countRow{}
-	products := map[string]*countRow{}
-	controls := map[string]*controlRow{}
-	controlAccounts := map[[2]string]bool{}
-	controlResources := map[[2]string]bool{}
+	products := map[sym]*countRow{}
+	controls := map[sym]*controlRow{}
+	controlAccounts := map[[2]sym]bool{}
+	type controlResource struct {
+		control  sym
+		resource string
+	}
+	controlResources := map[controlResource]bool{}
 	resources := map[string]*resourceRow{}
 	for _, a := range r.project.Accounts {
 		accounts[a] = &countRow{name: a}
 	}
-	count := func(m map[string]*countRow, name string, s severity) {
-		cr := m[name]
-		if cr == nil {
-			cr = &countRow{name: name}
-			m[name] = cr
-		}
-		cr.n[s]++
-		cr.total++
-	}
 	for i := range r.rows {
 		rw := &r.rows[i]
-		count(accounts, rw.account, rw.sev)
-		count(products, rw.product, rw.sev)
+		acct := accounts[r.s(rw.account)]
+		if acct == nil {
+			acct = &countRow{name: r.s(rw.account)}
+			accounts[acct.name] = acct
+		}
+		acct.n[rw.sev]++
+		acct.total++
+		prod := products[rw.product]
+		if prod == nil {
+			prod = &countRow{name: r.s(rw.product)}
+			products[rw.product] = prod
+		}
+		prod.n[rw.sev]++
+		prod.total++
 
 		cr := controls[rw.control]
 		if cr == nil {
 			// Rows are most severe first: the first row of a control
 			// gives its title, highest severity and remediation.
-			cr = &controlRow{control: rw.control, title: rw.title, remediation: rw.remediation, highest: rw.sev}
+			cr = &controlRow{control: r.s(rw.control), title: r.s(rw.title), remediation: r.s(rw.remediation), highest: rw.sev}
 			controls[rw.control] = cr
 		}
 		cr.n[rw.sev]++
 		cr.total++
 		if cr.remediation == "" {
-			cr.remediation = rw.remediation
+			cr.remediation = r.s(rw.remediation)
 		}
-		if k := [2]string{rw.control, rw.account}; !controlAccounts[k] {
+		if k := [2]sym{rw.control, rw.account}; !controlAccounts[k] {
 			controlAccounts[k] = true
 			cr.accounts++
 		}
 		if rw.resourceID != "" {
-			if k := [2]string{rw.control, rw.resourceID}; !controlResources[k] {
+			if k := (controlResource{rw.control, rw.resourceID}); !controlResources[k] {
 				controlResources[k] = true
 				cr.resources++
 			}
 			rr := resources[rw.resourceID]
 			if rr == nil {
-				rr = &resourceRow{id: rw.resourceID, typ: rw.resourceType, account: rw.account, region: rw.region, highest: rw.sev}
+				rr = &resourceRow{id: rw.resourceID, typ: r.s(rw.resourceType), account: r.s(rw.account), region: r.s(rw.region), highest: rw.sev}
 				resources[rw.resourceID] = rr
 			}
 			rr.n[rw.sev]++
@@ -282,7 +303,7 @@ func (r *Report) tables() {
 }
 
 // sortedCounts lists a count table, most findings first, then by name.
-func sortedCounts(m map[string]*countRow) []countRow {
+func sortedCounts[K comparable](m map[K]*countRow) []countRow {
 	out := make([]countRow, 0, len(m))
 	for _, cr := range m {
 		out = append(out, *cr)

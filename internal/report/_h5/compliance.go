@@ -59,7 +59,7 @@ type scores map[controlKey]controlStatus
 
 // add counts one finding, if it is a control finding: one with a
 // compliance status and at least one standard.
-func (s scores) add(f *finding.Finding, in interner) {
+func (s scores) add(f *finding.Finding) {
 	if f.Compliance.Status == "" || f.Workflow == "SUPPRESSED" || f.RecordState != "ACTIVE" {
 		return
 	}
@@ -69,8 +69,13 @@ func (s scores) add(f *finding.Finding, in interner) {
 	}
 	st := statusOf(f.Compliance.Status)
 	for _, std := range standardsOf(f) {
-		k := controlKey{standard: in.get(std), control: in.get(control)}
-		if st > s[k] {
+		k := controlKey{standard: std, control: control}
+		old, ok := s[k]
+		if !ok {
+			// Copies, so that the key holds no part of the page.
+			k = controlKey{standard: strings.Clone(std), control: strings.Clone(control)}
+		}
+		if st > old {
 			s[k] = st
 		}
 	}

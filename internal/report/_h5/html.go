@@ -159,17 +159,17 @@ func (r *Report) writeHTML(w io.Writer) error {
 	for i := range n {
 		rw := &r.rows[i]
 		hf := htmlFinding{
-			Sev: rw.sev, SevName: l.sev(rw.sev), Account: rw.account, Region: rw.region, Product: rw.product,
-			Control: rw.control, Title: rw.title, ResourceType: rw.resourceType, ResourceID: rw.resourceID,
-			Compliance: value(l.Compliance, rw.compliance), Workflow: value(l.Workflow, rw.workflow),
+			Sev: rw.sev, SevName: l.sev(rw.sev), Account: r.s(rw.account), Region: r.s(rw.region), Product: r.s(rw.product),
+			Control: r.s(rw.control), Title: r.s(rw.title), ResourceType: r.s(rw.resourceType), ResourceID: rw.resourceID,
+			Compliance: value(l.Compliance, r.s(rw.compliance)), Workflow: value(l.Workflow, r.s(rw.workflow)),
 			Change: r.changeText(rw.change), First: r.timeText(rw.first), Last: r.timeText(rw.last),
 			ID: rw.id, Age: rw.age,
 		}
-		if u := rw.consoleURL(r.region); linkable(u) {
+		if u := r.consoleURL(rw); linkable(u) {
 			hf.Console = u
 		}
-		if linkable(rw.remediation) {
-			hf.Remediation = rw.remediation
+		if linkable(r.s(rw.remediation)) {
+			hf.Remediation = r.s(rw.remediation)
 		}
 		v.Findings[i] = hf
 	}

@@ -115,11 +115,12 @@ func (s *sheetLinks) cell(row, col int, kind linkKind, index int, u, label strin
 
 // url returns the URL a listed link opens.
 func (s *sheetLinks) url(l listedLink) string {
-	rw := &s.report.rows[l.index]
+	r := s.report
+	rw := &r.rows[l.index]
 	if l.kind == linkConsole {
-		return rw.consoleURL(s.report.region)
+		return r.consoleURL(rw)
 	}
-	return rw.remediation
+	return r.s(rw.remediation)
 }
 
 // hyperlinksMarker is the element the <hyperlinks> element goes before:
@@ -130,12 +131,14 @@ func (s *sheetLinks) url(l listedLink) string {
 const hyperlinksMarker = "<pageMargins"
 
 // zipWriter returns the function excelize saves the workbook through: a
-// zip writer that adds the listed hyperlinks to the worksheet part at
-// path and writes the relationships part they refer to.
-func (s *sheetLinks) zipWriter(path string) func(io.Writer) excelize.ZipWriter {
-	return func(w io.Writer) excelize.ZipWriter {
+// zip writer that writes to dst, rather than to the buffer excelize hands
+// it (excelize builds the whole file in memory, then copies it), and that
+// adds the listed hyperlinks to the worksheet part at path and writes the
+// relationships part they refer to.
+func (s *sheetLinks) zipWriter(dst io.Writer, path string) func(io.Writer) excelize.ZipWriter {
+	return func(io.Writer) excelize.ZipWriter {
 		dir, file := path[:strings.LastIndexByte(path, '/')+1], path[strings.LastIndexByte(path, '/')+1:]
-		return &linkZip{zw: zip.NewWriter(w), links: s, sheet: path, rels: dir + "_rels/" + file + ".rels"}
+		return &linkZip{zw: zip.NewWriter(dst), links: s, sheet: path, rels: dir + "_rels/" + file + ".rels"}
 	}
 }
 
@@ -155,7 +158,8 @@ func (z *linkZip) Create(name string) (io.Writer, error) {
 	if err := z.finishSheet(); err != nil {
 		return nil, err
 	}
-	if name == z.rels {
+	listed := z.links.n() > 0
+	if name == z.rels && listed {
 		// The findings sheet has no relationships of its own (no table,
 		// drawing or comments); merging is not needed and not done.
 		return nil, z.fail(fmt.Errorf("hyperlinks: the sheet already has relationships (%s)", name))
@@ -164,7 +168,7 @@ func (z *linkZip) Create(name string) (io.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if name == z.sheet {
+	if name == z.sheet && listed {
 		z.open = &insertWriter{w: w, marker: []byte(hyperlinksMarker), insert: z.writeHyperlinks}
 		return z.open, nil
 	}
@@ -180,9 +184,11 @@ func (z *linkZip) Close() error {
 		_ = z.zw.Close()
 		return err
 	}
-	if err := z.writeRels(); err != nil {
-		_ = z.zw.Close()
-		return z.fail(err)
+	if z.links.n() > 0 {
+		if err := z.writeRels(); err != nil {
+			_ = z.zw.Close()
+			return z.fail(err)
+		}
 	}
 	return z.zw.Close()
 }

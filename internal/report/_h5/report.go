@@ -120,9 +120,10 @@ type Report struct {
 	htmlRows int
 	trend    *trend.Summary
 
-	rows     []row // open findings, most severe first
+	syms     []string // what the rows' syms name
+	rows     []row    // open findings, most severe first
 	previous *time.Time
-	resolved []snapEntry // in the previous report, not open now; most severe first
+	resolved []resolvedRow // in the previous report, not open now; most severe first
 	snapshot *Snapshot
 
 	summary   Summary
@@ -335,6 +336,19 @@ func (r *Report) Snapshot() *Snapshot { return r.snapshot }
 
 // Project returns the project the report is for.
 func (r *Report) Project() Project { return r.project }
+
+// s returns the string a sym names.
+func (r *Report) s(k sym) string { return r.syms[k] }
+
+// consoleURL is a row's Security Hub console link, in the aggregation
+// region the report read (or the finding's own when that is unknown).
+func (r *Report) consoleURL(rw *row) string {
+	f := &finding.Finding{ID: rw.id, ProviderID: rw.providerID, ProductARN: r.s(rw.productARN), Region: r.s(rw.region), Format: finding.FormatASFF}
+	if rw.ocsf {
+		f.Format = finding.FormatOCSF
+	}
+	return finding.ConsoleURL(f, r.region)
+}
 
 // Len is the number of open findings in the report.
 func (r *Report) Len() int { return len(r.rows) }

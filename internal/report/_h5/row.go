@@ -39,54 +39,66 @@ const (
 	changeStillOpen               // in the previous report too
 )
 
-// row is what a report keeps of one open finding: the fields it shows, as
-// compact as they can be. Finding.Raw and everything else is dropped as
-// soon as a page is read, so a 100,000-finding report holds about 30 MB
-// of rows rather than the pages' 300 MB of JSON. Strings that repeat
-// across findings (accounts, products, controls, titles...) are interned.
-type row struct {
-	productARN, id, providerID string
-	product, account, region   string
-	control, title             string
-	resourceType, resourceID   string
-	compliance, workflow       string
-	remediation                string
-	format                     finding.Format
-	sev                        severity
-	change                     change
-	first, last                int64 // unix milliseconds; 0 when unknown
-	age                        int32 // days, from first to the report's day
+// sym numbers a string of a report's symbol table; 0 is "".
+type sym uint32
+
+// symbols interns the strings that repeat across findings (accounts,
+// products, controls, titles...): each is kept once and rows hold its
+// number. Not safe for concurrent use; a Report only reads list.
+type symbols struct {
+	index map[string]sym
+	list  []string
 }
 
-// interner returns one copy of each distinct string it is given.
-type interner map[string]string
+func newSymbols() *symbols {
+	return &symbols{index: map[string]sym{"": 0}, list: []string{""}}
+}
 
-func (in interner) get(s string) string {
-	if s == "" {
-		return ""
+// add returns the number of v, adding a copy of it if it is new.
+func (s *symbols) add(v string) sym {
+	if k, ok := s.index[v]; ok {
+		return k
 	}
-	if v, ok := in[s]; ok {
-		return v
-	}
-	s = strings.Clone(s)
-	in[s] = s
-	return s
+	k := sym(len(s.list))
+	v = strings.Clone(v)
+	s.index[v] = k
+	s.list = append(s.list, v)
+	return k
+}
+
+// row is what a report keeps of one open finding: the fields it shows, as
+// compact as they can be (112 bytes, and its Id and resource Id). Pages
+// are turned into rows as soon as they are read, so Finding.Raw and the
+// rest are never kept: 100,000 findings take about 30 MB of rows rather
+// than the pages' 300 MB of JSON, and hold few pointers for the garbage
+// collector to follow.
+type row struct {
+	id, resourceID, providerID string
+	first, last                int64 // unix milliseconds; 0 when unknown
+
+	productARN, product, account, region, control, title sym
+	resourceType, compliance, workflow, remediation      sym
+
+	age    int32 // days, from first to the report's day
+	sev    severity
+	change change
+	ocsf   bool // the finding came as OCSF (its console link differs)
 }
 
 // newRow converts an open finding into a row.
-func newRow(f *finding.Finding, in interner) row {
+func newRow(f *finding.Finding, syms *symbols) row {
 	r := row{
-		productARN:  in.get(f.ProductARN),
 		id:          strings.Clone(f.ID),
-		product:     in.get(productName(f)),
-		account:     in.get(f.AccountID),
-		region:      in.get(f.Region),
-		control:     in.get(controlOrRule(f)),
-		title:       in.get(f.Title),
-		compliance:  in.get(f.Compliance.Status),
-		workflow:    in.get(f.Workflow),
-		remediation: in.get(f.Remediation.URL),
-		format:      f.Format,
+		productARN:  syms.add(f.ProductARN),
+		product:     syms.add(productName(f)),
+		account:     syms.add(f.AccountID),
+		region:      syms.add(f.Region),
+		control:     syms.add(controlOrRule(f)),
+		title:       syms.add(f.Title),
+		compliance:  syms.add(f.Compliance.Status),
+		workflow:    syms.add(f.Workflow),
+		remediation: syms.add(f.Remediation.URL),
+		ocsf:        f.Format == finding.FormatOCSF,
 		sev:         severityOf(f.Severity.Label),
 		first:       millis(firstSeen(f)),
 		last:        millis(lastSeen(f)),
@@ -95,20 +107,11 @@ func newRow(f *finding.Finding, in interner) row {
 		r.providerID = strings.Clone(f.ProviderID)
 	}
 	if len(f.Resources) > 0 {
-		r.resourceType = in.get(f.Resources[0].Type)
+		r.resourceType = syms.add(f.Resources[0].Type)
 		r.resourceID = strings.Clone(f.Resources[0].ID)
 	}
 	return r
 }
-
-// finding rebuilds the part of a Finding that its console link needs.
-func (r *row) finding() *finding.Finding {
-	return &finding.Finding{ID: r.id, ProviderID: r.providerID, ProductARN: r.productARN, Region: r.region, Format: r.format}
-}
-
-// consoleURL is the row's Security Hub console link; region is the
-// aggregation region the report read, or "" for the finding's own.
-func (r *row) consoleURL(region string) string { return finding.ConsoleURL(r.finding(), region) }
 
 func productName(f *finding.Finding) string {
 	if f.ProductName != "" {

@@ -21,21 +21,24 @@ import (
 // Options.Previous. A Snapshot is immutable and safe for concurrent use.
 type Snapshot struct {
 	at      time.Time
-	entries []snapEntry // sorted by (productARN, id), no two alike
+	strs    []string    // what the entries' syms name; strs[0] is ""
+	entries []snapEntry // sorted by (product ARN, id), no two alike
 }
 
-// snapEntry is one finding of a Snapshot.
+// snapEntry is one finding of a Snapshot: 48 bytes and its Id.
 type snapEntry struct {
-	productARN, id, account, control, title string
-	sev                                     severity
-	first                                   int64 // unix milliseconds; 0 when unknown
+	id                                  string
+	first                               int64 // unix milliseconds; 0 when unknown
+	productARN, account, control, title sym
+	sev                                 severity
 }
 
-func (a *snapEntry) less(productARN, id string) int {
-	if c := strings.Compare(a.productARN, productARN); c != 0 {
+// compare orders e of s against a finding named by product ARN and Id.
+func (s *Snapshot) compare(e *snapEntry, productARN, id string) int {
+	if c := strings.Compare(s.strs[e.productARN], productARN); c != 0 {
 		return c
 	}
-	return strings.Compare(a.id, id)
+	return strings.Compare(e.id, id)
 }
 
 // At is the time of the report the snapshot was taken of.
@@ -75,15 +78,17 @@ func (s *Snapshot) MarshalBinary() ([]byte, error) {
 	putS := func(v int64) { w.Write(tmp[:binary.PutVarint(tmp[:], v)]) }
 	putStr := func(v string) { putU(uint64(len(v))); w.WriteString(v) }
 
-	// The string table; index 0 is "".
-	index := map[string]uint64{"": 0}
+	// The string table holds the strings the entries use, index 0 "";
+	// remap[k] is the table index of s.strs[k] plus one (0: not yet).
+	remap := make([]uint64, len(s.strs))
+	remap[0] = 1
 	table := []string{""}
 	for i := range s.entries {
 		e := &s.entries[i]
-		for _, v := range [...]string{e.productARN, e.account, e.control, e.title} {
-			if _, ok := index[v]; !ok {
-				index[v] = uint64(len(table))
-				table = append(table, v)
+		for _, k := range [...]sym{e.productARN, e.account, e.control, e.title} {
+			if remap[k] == 0 {
+				table = append(table, s.strs[k])
+				remap[k] = uint64(len(table))
 			}
 		}
 	}
@@ -96,10 +101,10 @@ func (s *Snapshot) MarshalBinary() ([]byte, error) {
 	for i := range s.entries {
 		e := &s.entries[i]
 		putStr(e.id)
-		putU(index[e.productARN])
-		putU(index[e.account])
-		putU(index[e.control])
-		putU(index[e.title])
+		putU(remap[e.productARN] - 1)
+		putU(remap[e.account] - 1)
+		putU(remap[e.control] - 1)
+		putU(remap[e.title] - 1)
 		w.WriteByte(byte(e.sev))
 		putS(e.first)
 	}
@@ -224,7 +229,7 @@ func (d *snapDecoder) snapshot() (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{at: time.UnixMilli(at).UTC(), entries: make([]snapEntry, 0, min(count, 1<<16))}
+	s := &Snapshot{at: time.UnixMilli(at).UTC(), strs: table, entries: make([]snapEntry, 0, min(count, 1<<16))}
 	for i := range count {
 		var e snapEntry
 		what := func(field string) string { return fmt.Sprintf("finding %d: %s", i, field) }
@@ -236,13 +241,13 @@ func (d *snapDecoder) snapshot() (*Snapshot, error) {
 		}
 		for _, f := range []struct {
 			name string
-			into *string
+			into *sym
 		}{{"product", &e.productARN}, {"account", &e.account}, {"control", &e.control}, {"title", &e.title}} {
 			k, err := d.uvarint(what(f.name), uint64(len(table)-1))
 			if err != nil {
 				return nil, err
 			}
-			*f.into = table[k]
+			*f.into = sym(k)
 		}
 		b, err := d.ReadByte()
 		if err != nil {
@@ -255,7 +260,7 @@ func (d *snapDecoder) snapshot() (*Snapshot, error) {
 		if e.first, err = d.varint(what("first seen")); err != nil {
 			return nil, err
 		}
-		if k := len(s.entries); k > 0 && s.entries[k-1].less(e.productARN, e.id) >= 0 {
+		if k := len(s.entries); k > 0 && s.compare(&s.entries[k-1], table[e.productARN], e.id) >= 0 {
 			return nil, fmt.Errorf("finding %d: out of order or repeated (findings are sorted by product ARN and Id)", i)
 		}
 		s.entries = append(s.entries, e)

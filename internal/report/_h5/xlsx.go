@@ -121,14 +121,14 @@ func (r *Report) writeXLSX(w io.Writer) (err error) {
 	if err := r.resourcesSheet(f, st); err != nil {
 		return fmt.Errorf("sheet %s: %w", l.SheetResources, err)
 	}
-	if links.n() > 0 {
-		path, err := sheetPath(f, l.SheetFindings)
-		if err != nil {
-			return err
-		}
-		f.SetZipWriter(links.zipWriter(path))
+	path, err := sheetPath(f, l.SheetFindings)
+	if err != nil {
+		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	// The zip goes straight to w: excelize would otherwise build the
+	// whole file in a buffer first (see sheetLinks.zipWriter).
+	f.SetZipWriter(links.zipWriter(w, path))
+	if _, err := f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return links.err()
@@ -249,21 +249,21 @@ func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, e
 		rw := &r.rows[i]
 		rowNum := i + 2
 		cells[0] = r.sevCell(rw.sev, st)
-		cells[1] = text(rw.account, st.text)
-		cells[2] = text(rw.region, st.text)
-		cells[3] = text(rw.product, st.text)
-		cells[4] = text(rw.control, st.text)
-		cells[5] = text(rw.title, st.text)
-		cells[6] = text(rw.resourceType, st.text)
+		cells[1] = text(r.s(rw.account), st.text)
+		cells[2] = text(r.s(rw.region), st.text)
+		cells[3] = text(r.s(rw.product), st.text)
+		cells[4] = text(r.s(rw.control), st.text)
+		cells[5] = text(r.s(rw.title), st.text)
+		cells[6] = text(r.s(rw.resourceType), st.text)
 		cells[7] = text(rw.resourceID, st.text)
-		cells[8] = text(value(l.Compliance, rw.compliance), st.text)
-		cells[9] = text(value(l.Workflow, rw.workflow), st.text)
+		cells[8] = text(value(l.Compliance, r.s(rw.compliance)), st.text)
+		cells[9] = text(value(l.Workflow, r.s(rw.workflow)), st.text)
 		cells[10] = text(r.changeText(rw.change), st.text)
 		cells[11] = r.dateCell(rw.first, st)
 		cells[12] = r.dateCell(rw.last, st)
 		cells[13] = excelize.Cell{StyleID: st.text, Value: int(rw.age)}
-		cells[14] = links.cell(rowNum, consoleCol, linkConsole, i, rw.consoleURL(r.region), l.OpenConsole, st)
-		cells[15] = links.cell(rowNum, remediationCol, linkRemediation, i, rw.remediation, l.OpenRemediation, st)
+		cells[14] = links.cell(rowNum, consoleCol, linkConsole, i, r.consoleURL(rw), l.OpenConsole, st)
+		cells[15] = links.cell(rowNum, remediationCol, linkRemediation, i, r.s(rw.remediation), l.OpenRemediation, st)
 		cells[16] = text(rw.id, st.text)
 		if err := s.add(cells...); err != nil {
 			return nil, fmt.Errorf("row %d: %w", rowNum, err)

@@ -133,3 +133,5 @@ func prefixes(t testing.TB, ss ...string) []netip.Prefix {
 	}
 	return out
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -91,10 +91,12 @@ func BenchmarkCompute(b *testing.B) {
 		if err := s.ScanTransitions(ctx, store.TransitionFilter{}, func(store.TransitionRecord) error { rows++; return nil }); err != nil {
 			b.Fatal(err)
 		}
+		b.Logf("%s: %d findings, %d transitions", d, *benchFindings, rows)
 		run := func(name string, qs []trend.Query) {
 			b.Run(d+"/"+name, func(b *testing.B) {
 				b.ReportAllocs()
 				var open int
+				cpu := cpuTime()
 				for i := 0; i < b.N; i++ {
 					sums, err := trend.ComputeAll(ctx, s, qs)
 					if err != nil {
@@ -106,6 +108,9 @@ func BenchmarkCompute(b *testing.B) {
 					b.Fatal("nothing open at the end")
 				}
 				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "transitions/s")
+				// CPU time of this process (SQLite runs in it; PostgreSQL's
+				// server does not): the cost when other work stretches wall time.
+				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 			})
 		}
 		all := trend.Query{From: end.AddDate(0, 0, -90), To: end, Location: tokyo}

@@ -226,7 +226,7 @@ func plan(qs []Query) (store.TransitionFilter, routing) {
 			r.byAccount[a] = append(r.byAccount[a], i)
 		}
 	}
-	if !every {
+	if !every && len(r.byAccount) <= maxFilterAccounts {
 		for a := range r.byAccount {
 			f.Accounts = append(f.Accounts, a)
 		}
@@ -234,3 +234,9 @@ func plan(qs []Query) (store.TransitionFilter, routing) {
 	}
 	return f, r
 }
+
+// maxFilterAccounts is the most accounts the store is asked to filter on.
+// Beyond it every transition is read in (at, id) order and the rows of
+// other accounts are dropped here: a long account list makes each page a
+// scan of the rest of the history.
+const maxFilterAccounts = 50

@@ -224,6 +224,19 @@ func TestComputeAll(t *testing.T) {
 			if !reflect.DeepEqual(one, a) {
 				t.Errorf("Compute = %+v, want %+v", one, a)
 			}
+			// With more accounts than the store is asked to filter on, the
+			// rows of other accounts are dropped while reading: same result.
+			many := qs[0]
+			for i := 0; i < 60; i++ {
+				many.Accounts = append(many.Accounts, fmt.Sprintf("9%011d", i))
+			}
+			wide, err := trend.Compute(ctx, s, many)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(wide, a) {
+				t.Errorf("with 61 accounts: %+v, want %+v", wide, a)
+			}
 		})
 	}
 }

@@ -2,6 +2,7 @@ package hubtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -47,5 +48,24 @@ func BenchmarkGetFindingsPaging(b *testing.B) {
 		if n != 2000 {
 			b.Fatalf("%d findings", n)
 		}
+	}
+}
+
+// BenchmarkAddFindings measures seeding: one AddFindings call of 1,000
+// findings (validated, wrapped in their event and indexed as
+// BatchImportFindings would store them), per op.
+func BenchmarkAddFindings(b *testing.B) {
+	gd := readFixture(b, "asff/08-guardduty-ssh-bruteforce.json")
+	batch := make([]json.RawMessage, 0, 1000)
+	for i := range 1000 {
+		batch = append(batch, withID(b, gd, fmt.Sprintf("bench-%d", i), testNow))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := New(Options{})
+		if err := s.AddFindings(batch...); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
