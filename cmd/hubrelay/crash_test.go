@@ -269,12 +269,18 @@ type child struct {
 
 func startChild(t *testing.T, cfgPath string) *child {
 	t.Helper()
+	return startChildOn(t, cfgPath, "127.0.0.1:0")
+}
+
+// startChildOn is startChild listening on addr.
+func startChildOn(t *testing.T, cfgPath, addr string) *child {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &child{t: t, done: make(chan struct{})}
-	c.cmd = exec.Command(exe, "serve", "-c", cfgPath, "--listen", "127.0.0.1:0", "--log-level", "info")
+	c.cmd = exec.Command(exe, "serve", "-c", cfgPath, "--listen", addr, "--log-level", "info")
 	c.cmd.Env = append(os.Environ(), "HUBRELAY_TEST_MAIN=1")
 	stderr, err := c.cmd.StderrPipe()
 	if err != nil {

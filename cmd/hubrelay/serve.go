@@ -46,10 +46,19 @@ address in use), 2 for an invalid config or flags.`,
 			log := slog.New(slog.NewJSONHandler(s.err, &slog.HandlerOptions{Level: level}))
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
+			work, err := newScheduledWork(ctx, cfg, nil, log)
+			if err != nil {
+				return fail(exitNegative, "%w", err)
+			}
+			defer work.Close()
 			svc, err := service.Open(ctx, cfg, service.Options{
-				Registry: destinations.Registry(),
-				Log:      log,
-				Stdout:   s.out,
+				Registry:    destinations.Registry(),
+				Log:         log,
+				Stdout:      s.out,
+				SecurityHub: work.SecurityHub,
+				Jobs:        work.Jobs,
+				CloudTrail:  work.CloudTrail,
+				Handlers:    work.Handlers,
 			})
 			if err != nil {
 				return fail(exitNegative, "%w", err)

@@ -36,8 +36,12 @@ func runLoad(t *testing.T, limits map[string]securityhub.Limit) (*fixture, *hubt
 	clk := hubtest.NewClock(t0)
 	f := newFixture(t, hubtest.Options{Throttle: true, Now: clk.Now})
 	creds := f.hub.AWSConfig().Credentials
+	// hubtest's HTTP client, so that no request is sent twice (see
+	// hubtest.Server.AWSConfig); the SDK refuses it beside a CA bundle.
+	t.Setenv("AWS_CA_BUNDLE", "")
 	c, err := securityhub.New(context.Background(), securityhub.Options{
-		Region: hubtest.DefaultRegion, Endpoint: f.hub.URL(), Credentials: creds, Limits: limits, Clock: clk})
+		Region: hubtest.DefaultRegion, Endpoint: f.hub.URL(), Credentials: creds, Limits: limits, Clock: clk,
+		HTTPClient: f.hub.AWSConfig().HTTPClient})
 	if err != nil {
 		t.Fatal(err)
 	}

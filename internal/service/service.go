@@ -65,6 +65,11 @@ type Options struct {
 	// the ingester; a nil handler leaves such events to the finding
 	// decoder, which refuses them. An error fails Open.
 	CloudTrail func(svc *Service) (func(ctx context.Context, event []byte) error, error)
+	// Handlers are served beside the service's own endpoints, by
+	// http.ServeMux pattern (the local report archive's "/reports/"). A
+	// pattern that clashes with the service's own is refused by Handler's
+	// mux with a panic, so callers pass fixed patterns.
+	Handlers map[string]http.Handler
 }
 
 // Service is one running hubrelay. Build it with Open; Serve runs it;
@@ -78,6 +83,7 @@ type Service struct {
 	metrics   *metrics.Metrics
 	notifiers []notify.Notifier
 	poll      *securityhub.Poller
+	handlers  map[string]http.Handler
 	scheduler *schedule.Scheduler
 	now       func() time.Time
 	stopping  atomic.Bool
@@ -102,7 +108,7 @@ func Open(ctx context.Context, cfg *config.Config, opt Options) (_ *Service, err
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Service{cfg: cfg, log: log, metrics: metrics.New()}
+	s := &Service{cfg: cfg, log: log, metrics: metrics.New(), handlers: opt.Handlers}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -243,6 +249,9 @@ func (s *Service) Handler() http.Handler {
 		return s.store.Ping(ctx)
 	}))
 	mux.Handle("/metrics", s.metrics.Handler())
+	for pattern, h := range s.handlers {
+		mux.Handle(pattern, h)
+	}
 	return mux
 }
 

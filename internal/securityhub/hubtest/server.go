@@ -26,7 +26,8 @@ type Options struct {
 	// package documentation). Default off.
 	Throttle bool
 	// Now is the clock for throttling, note timestamps and DateRange
-	// filters. Default time.Now.
+	// filters. Default time.Now. A Clock's Now, shared with the client
+	// under test, runs rate-limited exchanges in virtual time.
 	Now func() time.Time
 }
 
