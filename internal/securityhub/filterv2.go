@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -52,8 +53,8 @@ func v2Filters(data []byte) (*types.OcsfFindingFilters, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("filters: want OcsfFindingFilters (CompositeFilters, CompositeOperator): %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("filters: more than one JSON value")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("filters: more than one JSON value, or text after the object")
 	}
 	if err := checkOperator(f.CompositeOperator, "CompositeOperator"); err != nil {
 		return nil, err

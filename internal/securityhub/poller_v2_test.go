@@ -338,7 +338,7 @@ func TestNewPollerV2Errors(t *testing.T) {
 		{"nested under OR", `{"CompositeOperator":"OR","CompositeFilters":[` + composites(1) + `,{"NestedCompositeFilters":[{"StringFilters":[` + str("severity", "x") + `]}]}]}`, `securityhub: poller: filters: CompositeFilters[1]: under CompositeOperator OR the poller nests`},
 		{"long list in a nested composite", `{"CompositeFilters":[{"NestedCompositeFilters":[{"StringFilters":[` + strings.TrimSuffix(strings.Repeat(str("severity", "x")+",", 21), ",") + `]}]}]}`, `securityhub: poller: filters: CompositeFilters[0].NestedCompositeFilters[0].StringFilters: 21 filters; a nested composite filter takes 20`},
 		{"missing number bound", `{"CompositeFilters":[{"NumberFilters":[{"FieldName":"severity_id","Filter":{}}]}]}`, `securityhub: poller: filters: CompositeFilters[0].NumberFilters[0].Filter: needs Eq, Gt, Gte, Lt or Lte`},
-		{"two values", `{"CompositeFilters":[]} {}`, `securityhub: poller: filters: more than one JSON value`},
+		{"two values", `{"CompositeFilters":[]} {}`, `securityhub: poller: filters: more than one JSON value, or text after the object`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
