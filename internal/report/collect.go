@@ -105,7 +105,7 @@ func (c *collector) finish() *Report {
 	str := func(k sym) string { return syms[k] }
 	r := &Report{
 		project: c.p, l: c.l, now: c.opt.Now, loc: c.opt.Location, region: c.opt.Region,
-		htmlRows: c.opt.HTMLRows, trend: c.opt.Trend, syms: syms,
+		htmlRows: c.opt.HTMLRows, trend: c.opt.Trend, syms: syms, linkLimit: maxSheetLinks,
 	}
 	r.project.Accounts = slices.Clone(c.p.Accounts)
 	c.syms.index = nil // the table is complete; its index is not needed

@@ -106,7 +106,7 @@ func (s *sheetLinks) cell(row, col int, kind linkKind, index int, u, label strin
 	if c, ok := formula(u, label, st); ok {
 		return c
 	}
-	if len(s.links) >= maxSheetLinks {
+	if len(s.links) >= s.report.linkLimit {
 		return text(u, st.text)
 	}
 	s.links = append(s.links, listedLink{row: row, col: col, kind: kind, index: index})

@@ -3,6 +3,7 @@ package report
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -107,31 +108,59 @@ func TestDecodeSnapshotErrors(t *testing.T) {
 	}
 }
 
-// FuzzDecodeSnapshot: any input either decodes to a snapshot that
-// encodes back to the same findings, or is refused; never a panic, never
-// an allocation past the bounds.
+// wrapSnapshot makes a blob of a decompressed snapshot body, so that the
+// fuzzer works on the body itself and not on gzip.
+func wrapSnapshot(body []byte) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(snapshotMagic)
+	zw := gzip.NewWriter(&buf)
+	zw.Write(body)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// unwrapSnapshot is the decompressed body of a blob.
+func unwrapSnapshot(t testing.TB, blob []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(blob[len(snapshotMagic):]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// FuzzDecodeSnapshot: any input, taken as a blob and as a decompressed
+// body, either decodes to a snapshot that encodes back to the same
+// findings, or is refused; never a panic, never an allocation past the
+// bounds.
 func FuzzDecodeSnapshot(f *testing.F) {
 	for _, n := range []int{0, 1, 3, 40} {
 		b, _ := sampleSnapshot(n).MarshalBinary()
 		f.Add(b)
+		f.Add(unwrapSnapshot(f, b))
 	}
 	f.Add([]byte("HRSNAP\x01"))
 	f.Add([]byte("HRSNAP"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := DecodeSnapshot(data)
-		if err != nil {
-			return
-		}
-		b, err := s.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := DecodeSnapshot(b)
-		if err != nil {
-			t.Fatalf("a decoded snapshot does not decode after encoding: %v", err)
-		}
-		if !slices.Equal(expand(again), expand(s)) || !again.at.Equal(s.at) {
-			t.Fatal("re-encoding changed the snapshot")
+		for _, blob := range [][]byte{data, wrapSnapshot(data)} {
+			s, err := DecodeSnapshot(blob)
+			if err != nil {
+				continue
+			}
+			b, err := s.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := DecodeSnapshot(b)
+			if err != nil {
+				t.Fatalf("a decoded snapshot does not decode after encoding: %v", err)
+			}
+			if !slices.Equal(expand(again), expand(s)) || !again.at.Equal(s.at) {
+				t.Fatal("re-encoding changed the snapshot")
+			}
 		}
 	})
 }
@@ -206,7 +235,8 @@ func syntheticReport(n int) *Report {
 	l, _ := labelsFor("en")
 	syms := newSymbols()
 	r := &Report{project: Project{Name: "Big", Accounts: []string{"111111111111"}}, l: l,
-		now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), loc: time.UTC, region: "ap-northeast-1", htmlRows: DefaultHTMLRows}
+		now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), loc: time.UTC, region: "ap-northeast-1", htmlRows: DefaultHTMLRows,
+		linkLimit: maxSheetLinks}
 	r.rows = make([]row, n)
 	for i := range r.rows {
 		r.rows[i] = row{
@@ -295,15 +325,15 @@ func checkWorksheet(t *testing.T, part []byte) []string {
 	return children
 }
 
-// TestListedLinks: 65,600 findings whose console links are all too long
-// for a formula: the first 65,530 (the most severe) get listed
-// hyperlinks, in a worksheet Excel accepts; the rest show the URL as
-// text; remediation links are formulas throughout.
+// TestListedLinks: findings whose console links are all too long for a
+// formula: the first ones (the most severe) get listed hyperlinks, up to
+// the sheet's limit (Excel's 65,530; 50 here, to keep the test fast), in
+// a worksheet Excel accepts; the rest show the URL as text; remediation
+// links are formulas throughout.
 func TestListedLinks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a 65,600-row workbook")
-	}
-	r := syntheticReport(maxSheetLinks + 70)
+	const limit = 50
+	r := syntheticReport(limit + 70)
+	r.linkLimit = limit
 	var buf bytes.Buffer
 	if err := r.Write(&buf, FormatXLSX); err != nil {
 		t.Fatal(err)
@@ -313,12 +343,12 @@ func TestListedLinks(t *testing.T) {
 	if !slices.Contains(children, "hyperlinks") || !slices.Contains(children, "autoFilter") {
 		t.Errorf("worksheet children %v", children)
 	}
-	if n := bytes.Count(sheet, []byte("<hyperlink ")); n != maxSheetLinks {
-		t.Errorf("%d listed hyperlinks, want %d", n, maxSheetLinks)
+	if n := bytes.Count(sheet, []byte("<hyperlink ")); n != limit {
+		t.Errorf("%d listed hyperlinks, want %d", n, limit)
 	}
 	rels := zipPart(t, buf.Bytes(), "xl/worksheets/_rels/sheet2.xml.rels")
-	if n := bytes.Count(rels, []byte(`TargetMode="External"`)); n != maxSheetLinks {
-		t.Errorf("%d relationships, want %d", n, maxSheetLinks)
+	if n := bytes.Count(rels, []byte(`TargetMode="External"`)); n != limit {
+		t.Errorf("%d relationships, want %d", n, limit)
 	}
 	first := r.consoleURL(&r.rows[0])
 	if !bytes.Contains(rels, []byte(`Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="`+first+`"`)) {
@@ -340,6 +370,23 @@ func TestListedLinks(t *testing.T) {
 	}
 	if n := bytes.Count(sheet, []byte("<f>HYPERLINK(")); n != len(r.rows) {
 		t.Errorf("%d HYPERLINK formulas, want one remediation link per row (%d)", n, len(r.rows))
+	}
+}
+
+// TestListedLinksExcelLimit: at Excel's own limit, 65,530 listed links
+// and the rows past it as text (the large-sheet path of TestListedLinks).
+func TestListedLinksExcelLimit(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("writes a 65,600-row workbook: not with -short or -race (TestListedLinks covers the same code)")
+	}
+	r := syntheticReport(maxSheetLinks + 70)
+	var buf bytes.Buffer
+	if err := r.Write(&buf, FormatXLSX); err != nil {
+		t.Fatal(err)
+	}
+	sheet := zipPart(t, buf.Bytes(), "xl/worksheets/sheet2.xml")
+	if n := bytes.Count(sheet, []byte("<hyperlink ")); n != maxSheetLinks {
+		t.Errorf("%d listed hyperlinks, want %d", n, maxSheetLinks)
 	}
 }
 
@@ -461,4 +508,28 @@ func TestStandardKey(t *testing.T) {
 	if got := standardName("pci-dss/v/3.2.1"); got != "PCI DSS v3.2.1" {
 		t.Errorf("standardName = %q", got)
 	}
+}
+
+// FuzzStandardKey: any standards ARN, StandardsId or GeneratorId reduces
+// to "" or to "<name>/v/<version>" with no slash in the version, and the
+// key of a key is itself.
+func FuzzStandardKey(f *testing.F) {
+	for _, s := range []string{"standards/pci-dss/v/3.2.1", "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/2.7",
+		"aws-foundational-security-best-practices/v/1.0.0/S3.1", "arn:", "/v/", "a/v/b/c", "arn:a:b:c:d:e/v/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := standardKey(s)
+		if k == "" {
+			return
+		}
+		name, version, ok := strings.Cut(k, "/v/")
+		if !ok || name == "" || version == "" || strings.Contains(version, "/") {
+			t.Fatalf("standardKey(%q) = %q", s, k)
+		}
+		if again := standardKey(k); again != k && !strings.HasPrefix(k, "arn:") {
+			t.Fatalf("standardKey(%q) = %q, but standardKey(%q) = %q", s, k, k, again)
+		}
+		_ = standardName(k)
+	})
 }

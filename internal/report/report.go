@@ -119,6 +119,9 @@ type Report struct {
 	region   string
 	htmlRows int
 	trend    *trend.Summary
+	// linkLimit is the most hyperlinks the findings sheet lists;
+	// maxSheetLinks but in tests.
+	linkLimit int
 
 	syms     []string // what the rows' syms name
 	rows     []row    // open findings, most severe first

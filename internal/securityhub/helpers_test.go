@@ -111,9 +111,14 @@ func (f *fixture) connect(t *testing.T, limits map[string]securityhub.Limit) *se
 		limits = fast()
 	}
 	f.logs = &lockedBuffer{}
+	// hubtest's HTTP client, so that no request reaches the server twice
+	// (see hubtest.Server.AWSConfig) and call counts are exact; the SDK
+	// refuses a custom client beside a CA bundle.
+	t.Setenv("AWS_CA_BUNDLE", "")
 	c, err := securityhub.New(context.Background(), securityhub.Options{
 		Region:      f.hub.AWSConfig().Region,
 		Endpoint:    f.hub.URL(),
+		HTTPClient:  f.hub.AWSConfig().HTTPClient,
 		Credentials: creds,
 		MaxBackoff:  time.Millisecond,
 		Limits:      limits,

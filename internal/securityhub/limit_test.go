@@ -36,9 +36,7 @@ func runLoad(t *testing.T, limits map[string]securityhub.Limit) (*fixture, *hubt
 	clk := hubtest.NewClock(t0)
 	f := newFixture(t, hubtest.Options{Throttle: true, Now: clk.Now})
 	creds := f.hub.AWSConfig().Credentials
-	// hubtest's HTTP client, so that no request is sent twice (see
-	// hubtest.Server.AWSConfig); the SDK refuses it beside a CA bundle.
-	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_CA_BUNDLE", "") // see fixture.connect
 	c, err := securityhub.New(context.Background(), securityhub.Options{
 		Region: hubtest.DefaultRegion, Endpoint: f.hub.URL(), Credentials: creds, Limits: limits, Clock: clk,
 		HTTPClient: f.hub.AWSConfig().HTTPClient})

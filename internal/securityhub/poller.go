@@ -271,7 +271,7 @@ func (p *Poller) runQuery(ctx context.Context, i int, start time.Time, seen map[
 		var fresh []finding.Item
 		var latest time.Time
 		for _, it := range items {
-			if t := it.Finding.UpdatedAt; t.After(latest) {
+			if t, ok := p.updated(i, it.Finding); ok && t.After(latest) {
 				latest = t
 			}
 			key := it.Finding.ProductARN + "|" + it.Finding.ID
@@ -354,4 +354,25 @@ func (p *Poller) pages(i int, from *time.Time, end time.Time) (func(context.Cont
 		in.NextToken = out.NextToken
 		return raw.body, aws.ToString(out.NextToken) != "", nil
 	}, "GetFindings", nil
+}
+
+// updated returns the time query i keeps its checkpoint on for f: UpdatedAt
+// for GetFindings; for GetFindingsV2 finding_info.modified_time (which
+// Decode made UpdatedAt), and nothing for a finding without one, whose
+// UpdatedAt comes from another field the query neither sorts nor filters
+// by.
+func (p *Poller) updated(i int, f *finding.Finding) (time.Time, bool) {
+	if p.queries[i].v2 == nil {
+		return f.UpdatedAt, true
+	}
+	var o struct {
+		FindingInfo struct {
+			ModifiedTime   json.RawMessage `json:"modified_time"`
+			ModifiedTimeDT string          `json:"modified_time_dt"`
+		} `json:"finding_info"`
+	}
+	if json.Unmarshal(f.Raw, &o) != nil || (o.FindingInfo.ModifiedTimeDT == "" && len(o.FindingInfo.ModifiedTime) == 0) {
+		return time.Time{}, false
+	}
+	return f.UpdatedAt, true
 }

@@ -349,3 +349,31 @@ func TestNewPollerV2Errors(t *testing.T) {
 		})
 	}
 }
+
+// TestPollV2CheckpointIsModifiedTime: a finding without
+// finding_info.modified_time (its UpdatedAt comes from time) does not move
+// the checkpoint, which the V2 query filters on: the finding modified last
+// is still read again at the checkpoint by the next run.
+func TestPollV2CheckpointIsModifiedTime(t *testing.T) {
+	f := newFixture(t, hubtest.Options{})
+	c := f.connect(t, nil)
+	st := storetest.Open(t, store.DialectSQLite)
+	base := ocsfSample(t, ocsfSamples[2])
+	noModified := ocsfFrom(t, base, 1, account(0), t0.Add(time.Hour), func(d map[string]any) {
+		fi := d["finding_info"].(map[string]any)
+		delete(fi, "modified_time_dt")
+		delete(fi, "modified_time")
+	})
+	if err := f.hub.AddOCSF(ocsfFrom(t, base, 0, account(0), t0), noModified); err != nil {
+		t.Fatal(err)
+	}
+	sk := &sink{}
+	if res := poll(t, newPollerV2(t, c, sk, st, json.RawMessage(`{}`), t0.Add(2*time.Hour))); res.Findings != 2 {
+		t.Fatalf("run 1: %+v, want both findings", res)
+	}
+	sk.reset()
+	poll(t, newPollerV2(t, c, sk, st, json.RawMessage(`{}`), t0.Add(2*time.Hour)))
+	if got := sk.ids(); !sameCounts(got, map[string]int{ocsfUID(0): 1}) {
+		t.Fatalf("run 2 read %v; want finding 0, at the checkpoint (its modified_time), again", keys(got))
+	}
+}
