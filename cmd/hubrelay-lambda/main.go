@@ -14,8 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/hubrelay/hubrelay/internal/config"
+	"github.com/hubrelay/hubrelay/internal/members"
 	"github.com/hubrelay/hubrelay/internal/notify"
 	"github.com/hubrelay/hubrelay/internal/notify/destinations"
+	"github.com/hubrelay/hubrelay/internal/securityhub"
 	"github.com/hubrelay/hubrelay/internal/service"
 	lambdasource "github.com/hubrelay/hubrelay/internal/source/lambda"
 )
@@ -32,7 +34,7 @@ func main() {
 		os.Exit(1)
 	}
 	log = notify.NewRedactor(cfg.Secrets()...).Logger(log)
-	svc, err := service.Open(context.Background(), cfg, service.Options{Registry: reg, Log: log})
+	svc, err := service.Open(context.Background(), cfg, service.Options{Registry: reg, Log: log, CloudTrail: cloudTrail(cfg, log)})
 	if err != nil {
 		log.Error("hubrelay-lambda: open", slog.String("error", err.Error()))
 		os.Exit(1)
@@ -48,4 +50,27 @@ func main() {
 		os.Exit(1)
 	}
 	lambda.Start(h.Invoke)
+}
+
+// cloudTrail makes member monitoring's CloudTrail alerts work when the
+// EventBridge rule invokes the function directly: a leave is told at once.
+// The daily member check and reports are scheduled jobs of `hubrelay
+// serve`; the function does not run them.
+func cloudTrail(cfg *config.Config, log *slog.Logger) func(*service.Service) (func(context.Context, []byte) error, error) {
+	m := cfg.Members
+	if m == nil || !m.CloudTrail {
+		return nil
+	}
+	return func(svc *service.Service) (func(context.Context, []byte) error, error) {
+		sh, err := securityhub.New(context.Background(), securityhub.Options{Region: cfg.SecurityHub.Region, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		mon, err := members.New(sh, svc.Store(), svc, members.Options{
+			To: m.To, NoChange: m.NoChange, Language: m.Language, Location: m.Location, Schedule: m.Schedule, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		return mon.HandleEvent, nil
+	}
 }

@@ -93,7 +93,10 @@
 // list longer than 20 filters only where its filters are OR'ed (EQUALS,
 // PREFIX or CONTAINS; map filters on one Key; number, date, boolean or IP
 // filters), which the poller splits into several queries. interval is at
-// least 10s.
+// least 10s. With api: v2 the poller reads the OCSF findings of the new
+// Security Hub with GetFindingsV2, and filters are OcsfFindingFilters
+// ({CompositeFilters: [...], CompositeOperator: AND}), checked for shape,
+// operators, comparisons and the GetFindingsV2 limits (see PollSource).
 //
 // securityhub: takes region, mark_notified (false), note (true: the
 // receipts of the deliveries go into the finding's note), ticket_fields

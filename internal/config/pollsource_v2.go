@@ -22,8 +22,12 @@ const (
 // filter up to 10 composite filters. For each filter type inside of a
 // composite filter, you can provide up to 20 filters."
 const (
+	// MaxPollCompositeFilters is the most composite filters one
+	// GetFindingsV2 call takes.
 	MaxPollCompositeFilters = 10
-	MaxPollFiltersPerType   = 20
+	// MaxPollFiltersPerType is the most filters of one type one composite
+	// filter takes.
+	MaxPollFiltersPerType = 20
 )
 
 // v2FilterTypes are the typed filter lists of a CompositeFilter and the

@@ -155,17 +155,23 @@ func standardKey(s string) string {
 		}
 		s = parts[5]
 	}
-	s = strings.TrimPrefix(s, "ruleset/")
-	s = strings.TrimPrefix(s, "standards/")
 	i := strings.Index(s, "/v/")
 	if i <= 0 {
 		return ""
 	}
+	name := s[:i]
+	for {
+		n := strings.TrimPrefix(strings.TrimPrefix(name, "ruleset/"), "standards/")
+		if n == name {
+			break
+		}
+		name = n
+	}
 	version, _, _ := strings.Cut(s[i+3:], "/")
-	if version == "" {
+	if name == "" || version == "" {
 		return ""
 	}
-	return s[:i] + "/v/" + version
+	return name + "/v/" + version
 }
 
 // standardNames are the display names of the standards Security Hub

@@ -18,11 +18,11 @@ const (
 	topResources = 100 // html only; the xlsx lists them all
 )
 
-// Write writes the report in format f to w. The xlsx form is built in
-// memory and temporary files (about a tenth of the findings' JSON) before
-// it is written; csv and html stream. Safe to call concurrently, also for
-// one Report. Errors name the format and what failed; w's errors are
-// returned wrapped.
+// Write writes the report in format f to w. The xlsx form's sheets are
+// streamed into memory and, past 16 MB a sheet, temporary files (in
+// os.TempDir), and the zip is then written straight to w; csv and html
+// stream. Safe to call concurrently, also for one Report. Errors name the
+// format and what failed; w's errors are returned wrapped.
 func (r *Report) Write(w io.Writer, f Format) error {
 	var err error
 	switch f {

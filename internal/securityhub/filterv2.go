@@ -84,8 +84,8 @@ func checkOperator(op types.AllowedOperators, where string) error {
 	return fmt.Errorf("filters: %s: %q is not AND or OR", where, string(op))
 }
 
-// filterLists are the typed filter lists of a composite filter, for
-// checking and splitting them alike.
+// filterList is one typed filter list of a composite filter, so that the
+// six types are checked and split alike.
 type filterList struct {
 	name  string
 	n     int

@@ -22,11 +22,11 @@ import (
 // findings one call each (each finding has a ticket of its own), and
 // ListMembers.
 const (
-	loadGetFindings = 90  // pages of 100 findings, read again and again
-	loadGetV2       = 30  // calls
-	loadUpdaters    = 4   // goroutines
-	loadUpdates     = 100 // calls each
-	loadListMembers = 40  // calls
+	loadGetFindings = 45 // pages of 100 findings, read again and again
+	loadGetV2       = 15 // calls
+	loadUpdaters    = 4  // goroutines
+	loadUpdates     = 50 // calls each
+	loadListMembers = 20 // calls
 )
 
 // runLoad runs the load against a throttling server through a client
@@ -139,9 +139,9 @@ func TestLimiterKeepsTheServerFromThrottling(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d", op, got, n)
 		}
 	}
-	// GetFindings and GetFindingsV2 share the client's 3/s burst 6:
-	// 120 calls take at least (120-6)/3 s. 400 updates at 10/s burst 30:
-	// (400-30)/10 s.
+	// GetFindings and GetFindingsV2 share the client's 3/s burst 6: 60
+	// calls take at least (60-6)/3 s; 200 updates at 10/s burst 30,
+	// (200-30)/10 s.
 	least := time.Duration(loadGetFindings+loadGetV2-6) * time.Second / 3
 	if clk.Elapsed() < least {
 		t.Errorf("virtual time %v, want at least %v: the limits were not kept", clk.Elapsed(), least)

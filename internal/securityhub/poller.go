@@ -178,7 +178,9 @@ func NewPoller(c *Client, sink Sink, cp Checkpoints, opt PollerOptions) (*Poller
 		name = "poll"
 	}
 	for _, q := range queries {
-		prefix, body, err := name, []byte(nil), error(nil)
+		var body []byte
+		var err error
+		prefix := name
 		if q.v2 != nil {
 			// A V2 checkpoint is never shared with a V1 one: "v2" is in
 			// the name and in what is hashed.
