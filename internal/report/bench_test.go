@@ -44,6 +44,8 @@ func TestMain(m *testing.M) {
 type benchHub struct {
 	URL, Region, AccessKey, SecretKey string
 	Open, Resolved                    int
+	LoadCPU                           time.Duration // the child's CPU time spent loading
+	wait                              func() time.Duration
 }
 
 // serveBenchHub is the child: it loads the findings into a hubtest
@@ -67,7 +69,7 @@ func serveBenchHub(arg string) int {
 		return 1
 	}
 	line, _ := json.Marshal(benchHub{URL: hub.URL(), Region: hub.AWSConfig().Region,
-		AccessKey: creds.AccessKeyID, SecretKey: creds.SecretAccessKey, Open: open, Resolved: resolved})
+		AccessKey: creds.AccessKeyID, SecretKey: creds.SecretAccessKey, Open: open, Resolved: resolved, LoadCPU: cpuTime()})
 	fmt.Println(string(line))
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	return 0
@@ -219,10 +221,19 @@ func startBenchHub(b *testing.B, n int) benchHub {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() {
+	stopped := false
+	stop := func() time.Duration {
+		if stopped {
+			return 0
+		}
+		stopped = true
 		stdin.Close()
-		_ = cmd.Wait()
-	})
+		if err := cmd.Wait(); err != nil {
+			return 0
+		}
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	b.Cleanup(func() { stop() })
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		b.Fatalf("bench hub: %v", err)
@@ -231,6 +242,7 @@ func startBenchHub(b *testing.B, n int) benchHub {
 	if err := json.Unmarshal([]byte(line), &h); err != nil {
 		b.Fatalf("bench hub said %q: %v", line, err)
 	}
+	h.wait = stop
 	return h
 }
 
@@ -241,18 +253,21 @@ func resetPeakRSS() error {
 }
 
 // peakRSS reads VmHWM in bytes.
-func peakRSS() (int64, error) {
+func peakRSS() (int64, error) { return procStatus("VmHWM:") }
+
+// procStatus reads a size line of /proc/self/status in bytes.
+func procStatus(key string) (int64, error) {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+	return 0, fmt.Errorf("no %s in /proc/self/status", key)
 }
 
 func cpuTime() time.Duration {
@@ -269,8 +284,9 @@ func cpuTime() time.Duration {
 // child process) with GetFindings paging, 100 a page, two queries of at
 // most 20 accounts each; Write writes the workbook to a file. It reports
 // the peak resident set of this process during one report (VmHWM, reset
-// before each) and this process's CPU time. HUBRELAY_REPORT_BENCH_FINDINGS
-// sets another count.
+// before each), this process's CPU time (and that of reading alone), and
+// the CPU time the child spent serving the pages (hub-cpu-s/op).
+// HUBRELAY_REPORT_BENCH_FINDINGS sets another count.
 func BenchmarkReport100k(b *testing.B) {
 	n := 100_000
 	if v := os.Getenv(envBenchFindings); v != "" {
@@ -296,7 +312,7 @@ func BenchmarkReport100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer out.Close()
-	var peak, collectPeak int64
+	var peak, collectPeak, base int64
 	var cpu, collectCPU time.Duration
 	var size int64
 	runtime.GC()
@@ -304,6 +320,9 @@ func BenchmarkReport100k(b *testing.B) {
 	for b.Loop() {
 		if err := resetPeakRSS(); err != nil {
 			b.Fatal(err)
+		}
+		if v, err := procStatus("VmRSS:"); err == nil {
+			base = v
 		}
 		cpu0 := cpuTime()
 		r, err := report.Collect(context.Background(), c, p, report.Options{Now: time.Date(2026, 11, 23, 9, 0, 0, 0, tokyo), Location: tokyo, Region: h.Region})
@@ -334,7 +353,12 @@ func BenchmarkReport100k(b *testing.B) {
 			size = st.Size()
 		}
 	}
+	b.StopTimer()
+	if total := h.wait(); total > 0 {
+		b.ReportMetric((total-h.LoadCPU).Seconds()/float64(b.N), "hub-cpu-s/op")
+	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(float64(base)/(1<<20), "start-RSS-MB")
 	b.ReportMetric(float64(collectPeak)/(1<<20), "collect-peak-RSS-MB")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(collectCPU.Seconds()/float64(b.N), "collect-cpu-s/op")
