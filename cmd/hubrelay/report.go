@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hubrelay/hubrelay/internal/report/trend"
 	"io"
 	"log/slog"
 	"net/http"
@@ -346,6 +347,9 @@ func reportJobOptions(cfg *config.Config, st *reportStorage, source report.Sourc
 		Attaches: func(dest string) bool { return email[dest] },
 		Region:   cfg.SecurityHub.Region,
 		Log:      log,
+	}
+	if ts, ok := history.(trend.Store); ok {
+		opt.Trends = ts
 	}
 	if cfg.Reports != nil {
 		opt.AttachMax = cfg.Reports.AttachMax

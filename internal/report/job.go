@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hubrelay/hubrelay/internal/report/trend"
 	"io"
 	"log/slog"
 	"math"
@@ -106,7 +107,17 @@ type JobOptions struct {
 	Log *slog.Logger
 	// Now is the clock links expire by; nil means time.Now.
 	Now func() time.Time
+	// Trends, when set, is the finding history the report's summary
+	// shows trends from (new vs resolved per week and time to resolve
+	// over the TrendWeeks weeks before the slot); nil: no trend tables.
+	// A history that cannot be read is logged and the report goes out
+	// without them.
+	Trends trend.Store
 }
+
+// TrendWeeks is how many weeks of history a scheduled report's trend
+// tables cover.
+const TrendWeeks = 12
 
 // Job makes one project's report: it reads the findings, writes each
 // format, keeps the files in the archive, records the run and queues a
@@ -246,8 +257,18 @@ func (j *Job) Run(ctx context.Context, slot time.Time, ro RunOptions) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	var tr *trend.Summary
+	if j.opt.Trends != nil {
+		var err error
+		tr, err = trend.Compute(ctx, j.opt.Trends, trend.Query{Project: p.Project.Name, Accounts: p.Project.Accounts,
+			From: slot.AddDate(0, 0, -7*TrendWeeks), To: slot, Location: p.Location})
+		if err != nil {
+			j.log.Warn("report: trends left out", slog.String("project", p.Project.Name), slog.String("error", err.Error()))
+			tr = nil
+		}
+	}
 	rep, err := Collect(ctx, j.opt.Source, p.Project, Options{
-		Now: slot, Location: p.Location, Previous: prev, Region: j.opt.Region, Progress: ro.Progress,
+		Now: slot, Location: p.Location, Previous: prev, Region: j.opt.Region, Progress: ro.Progress, Trend: tr,
 	})
 	if err != nil {
 		return nil, err

@@ -72,6 +72,7 @@ func testJobEndToEnd(t *testing.T, dialect string) {
 		Source:    shc,
 		Archive:   env.archive,
 		History:   env.svc.Store(),
+		Trends:    env.svc.Store(),
 		Notices:   env.svc,
 		AttachMax: 5 << 20,
 		Attaches:  func(dest string) bool { return dest == "mail-system-a" },
@@ -171,6 +172,10 @@ func testJobEndToEnd(t *testing.T, dialect string) {
 	if got := strings.Join(open[6], " "); got != "合計 5 1 4 2" {
 		t.Errorf("first sheet totals %q, want 合計 5 1 4 2 (open, new, still open, resolved)", got)
 	}
+	// The summary shows the history's trend (JobOptions.Trends): a row
+	// per day of the last TrendWeeks weeks, then the weeks.
+	findRow(t, rows(t, wb2, "サマリー"), "推移")
+	findRow(t, rows(t, wb2, "サマリー"), "2026-11-21")
 	// Last week's link was valid for 7 days: it is gone now.
 	page := env.download(t, link1, http.StatusGone)
 	if !strings.Contains(string(page), "有効期限が切れました") {

@@ -120,7 +120,7 @@ func (r *Report) severityTable() []severityLine {
 	return lines
 }
 
-// trendTables returns the trend's weekly and time-to-resolve tables
+// trendTables returns the trend's daily open, weekly and time-to-resolve tables
 // (header row first, without the project column), or nothing without a
 // trend.
 func (r *Report) trendTables() ([][][]string, error) {
@@ -128,7 +128,7 @@ func (r *Report) trendTables() ([][][]string, error) {
 		return nil, nil
 	}
 	var out [][][]string
-	for _, what := range []string{trend.Weekly, trend.MTTR} {
+	for _, what := range []string{trend.Daily, trend.Weekly, trend.MTTR} {
 		rows, err := trend.Rows([]*trend.Summary{r.trend}, what, r.l.Lang)
 		if err != nil {
 			return nil, fmt.Errorf("trend: %w", err)

@@ -283,8 +283,8 @@ func TestXLSXEmpty(t *testing.T) {
 	}
 }
 
-// TestXLSXTrend: with Options.Trend, the summary shows the weekly counts
-// and the time to resolve, numbers as numbers.
+// TestXLSXTrend: with Options.Trend, the summary shows the open findings
+// per day, the weekly counts and the time to resolve, numbers as numbers.
 func TestXLSXTrend(t *testing.T) {
 	hub, c := newHub(t)
 	if err := hub.AddFindings(scenario1(t)...); err != nil {
@@ -303,9 +303,12 @@ func TestXLSXTrend(t *testing.T) {
 	f := openXLSX(t, r)
 	rs := rows(t, f, "Summary")
 	_, trendRows := findRow(t, rs, "Trend")
-	if !slices.Equal(trendRows[0], []string{"week_start", "iso_week", "new", "reopened", "resolved", "suppressed"}) ||
-		!slices.Equal(trendRows[2], []string{"2026-11-09", "2026-W46", "2", "1", "3", "0"}) {
-		t.Errorf("weekly trend rows %q", trendRows[:3])
+	if !slices.Equal(trendRows[0], []string{"date", "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "total"}) {
+		t.Errorf("daily trend header %q", trendRows[0])
+	}
+	_, weekRows := findRow(t, rs, "week_start")
+	if !slices.Equal(weekRows[1], []string{"2026-11-09", "2026-W46", "2", "1", "3", "0"}) {
+		t.Errorf("weekly trend rows %q", weekRows[:2])
 	}
 	i, _ := findRow(t, rs, "severity")
 	if !slices.Equal(rs[i+1], []string{"HIGH", "2", "36", "30"}) {
