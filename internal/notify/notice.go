@@ -3,6 +3,7 @@ package notify
 import (
 	"errors"
 	"fmt"
+	"sort"
 )
 
 // Notice is a message that is not about one finding: the membership of
@@ -100,4 +101,43 @@ func (n *Notice) validate() error {
 		}
 	}
 	return nil
+}
+
+// FairShare shares total among groups holding counts items: water-filling,
+// so a group holding fewer than an equal share shows all of them and the
+// others share the rest equally. Every group with items shows at least
+// one. Notice builders use it to cut long lists fairly when a
+// destination's size limit is reached.
+func FairShare(counts []int, total int) []int {
+	shown := make([]int, len(counts))
+	sum := 0
+	for _, n := range counts {
+		sum += n
+	}
+	if sum <= total {
+		copy(shown, counts)
+		return shown
+	}
+	order := make([]int, 0, len(counts))
+	for i, n := range counts {
+		if n > 0 {
+			shown[i] = 1
+			total--
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return counts[order[a]] < counts[order[b]] })
+	for k, i := range order {
+		if total <= 0 {
+			break
+		}
+		share := total / (len(order) - k)
+		if k == len(order)-1 {
+			share = total
+		}
+		extra := min(counts[i]-1, share)
+		shown[i] += extra
+		total -= extra
+	}
+	return shown
 }

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/url"
 	"path"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -159,7 +158,7 @@ func newNoticeView(n *notify.Notice, lang render.Language) noticeView {
 			counts = append(counts, len(g.Items))
 		}
 	}
-	shown := fairCounts(counts, maxNoticeItems)
+	shown := notify.FairShare(counts, maxNoticeItems)
 	gi := 0
 	for _, s := range n.Sections {
 		sv := noticeSectionView{Header: line(s.Header, maxLineRunes)}
@@ -207,44 +206,6 @@ func newNoticeView(n *notify.Notice, lang render.Language) noticeView {
 		v.AttachmentNote = phraseAttached.in(lang, attachmentName(a.Name), byteSize(len(a.Data)))
 	}
 	return v
-}
-
-// fairCounts shares total among groups holding counts items: water-filling,
-// so a group holding fewer than an equal share shows all of them and the
-// others share the rest equally. Every group with items shows at least
-// one.
-func fairCounts(counts []int, total int) []int {
-	shown := make([]int, len(counts))
-	sum := 0
-	for _, n := range counts {
-		sum += n
-	}
-	if sum <= total {
-		copy(shown, counts)
-		return shown
-	}
-	order := make([]int, 0, len(counts))
-	for i, n := range counts {
-		if n > 0 {
-			shown[i] = 1
-			total--
-			order = append(order, i)
-		}
-	}
-	sort.SliceStable(order, func(a, b int) bool { return counts[order[a]] < counts[order[b]] })
-	for k, i := range order {
-		if total <= 0 {
-			break
-		}
-		share := total / (len(order) - k)
-		if k == len(order)-1 {
-			share = total
-		}
-		extra := min(counts[i]-1, share)
-		shown[i] += extra
-		total -= extra
-	}
-	return shown
 }
 
 // noticeText is the text/plain body of a notice.

@@ -220,25 +220,6 @@ func TestNoticeItemsShared(t *testing.T) {
 	}
 }
 
-func TestFairCounts(t *testing.T) {
-	tests := []struct {
-		counts []int
-		total  int
-		want   []int
-	}{
-		{[]int{3, 4}, 10, []int{3, 4}},
-		{[]int{100, 2, 0, 6}, 20, []int{12, 2, 0, 6}},
-		{[]int{100, 100}, 51, []int{25, 26}},
-		{[]int{5, 5, 5}, 2, []int{1, 1, 1}},
-		{nil, 5, []int{}},
-	}
-	for _, tt := range tests {
-		if got := fairCounts(tt.counts, tt.total); fmt.Sprint(got) != fmt.Sprint(tt.want) {
-			t.Errorf("fairCounts(%v, %d) = %v, want %v", tt.counts, tt.total, got, tt.want)
-		}
-	}
-}
-
 // TestNoticeHostile: notice text cannot add markup, headers or links.
 func TestNoticeHostile(t *testing.T) {
 	evil := "<script>alert(1)</script> <a href=\"https://evil.example\">x</a>\r\nBcc: victim@example.net =?UTF-8?B?4oCu?="

@@ -2,7 +2,6 @@ package sns
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -208,58 +207,20 @@ func (l noticeLayout) shown(shown []int) []NoticeDocumentSection {
 // groups (fairCounts), for which fits holds, and the share; every group
 // keeps at least one item even when fits never holds.
 func (l noticeLayout) fit(fits func(shown []int) bool) []int {
-	all := fairCounts(l.counts, l.total())
+	all := notify.FairShare(l.counts, l.total())
 	if fits(all) {
 		return all
 	}
 	lo, hi := 0, l.total()
 	for lo < hi {
 		mid := lo + (hi-lo+1)/2
-		if fits(fairCounts(l.counts, mid)) {
+		if fits(notify.FairShare(l.counts, mid)) {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return fairCounts(l.counts, lo)
-}
-
-// fairCounts shares total among groups holding counts items: water-filling,
-// so a group holding fewer than an equal share shows all of them and the
-// others share the rest equally. Every group with items shows at least
-// one.
-func fairCounts(counts []int, total int) []int {
-	shown := make([]int, len(counts))
-	sum := 0
-	for _, n := range counts {
-		sum += n
-	}
-	if sum <= total {
-		copy(shown, counts)
-		return shown
-	}
-	order := make([]int, 0, len(counts))
-	for i, n := range counts {
-		if n > 0 {
-			shown[i] = 1
-			total--
-			order = append(order, i)
-		}
-	}
-	sort.SliceStable(order, func(a, b int) bool { return counts[order[a]] < counts[order[b]] })
-	for k, i := range order {
-		if total <= 0 {
-			break
-		}
-		share := total / (len(order) - k)
-		if k == len(order)-1 {
-			share = total
-		}
-		extra := min(counts[i]-1, share)
-		shown[i] += extra
-		total -= extra
-	}
-	return shown
+	return notify.FairShare(l.counts, lo)
 }
 
 // noticeDocument is the json format's message of a notice, within room
@@ -277,7 +238,7 @@ func noticeDocument(m *notify.Message, lang render.Language, thread string, room
 		nd.Sections = l.shown(shown)
 		return marshal(doc)
 	}
-	all := fairCounts(l.counts, l.total())
+	all := notify.FairShare(l.counts, l.total())
 	data, err := encode(all)
 	if err != nil {
 		return "", fmt.Errorf("json: encode notice: %w", err)
