@@ -77,12 +77,14 @@ const (
 // ms are raw's top-level members, with offsets relative to raw.
 func decodeASFF(raw []byte, ms []member) (*Finding, string, *fieldError) {
 	var a asffFinding
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, "", describeUnmarshalError(raw, err)
+	if err := readASFF(raw, ms, &a); err != nil {
+		return nil, "", err
 	}
-	// encoding/json matches keys case-insensitively, EventBridge does not:
-	// the identity must come from the exact "Id" and "ProductArn" keys.
-	a.Id, a.ProductArn = exactString(raw, ms, "Id"), exactString(raw, ms, "ProductArn")
+	return normalizeASFF(&a, raw)
+}
+
+// normalizeASFF builds the Finding of the attributes read into a.
+func normalizeASFF(a *asffFinding, raw []byte) (*Finding, string, *fieldError) {
 	if a.Id == "" {
 		return nil, "", &fieldError{off: -1, msg: "Id is missing or empty (an ASFF finding needs at least an Id)"}
 	}
@@ -101,17 +103,17 @@ func decodeASFF(raw []byte, ms []member) (*Finding, string, *fieldError) {
 		Format:      FormatASFF,
 		Raw:         json.RawMessage(raw),
 	}
-	f.Region = asffRegion(&a)
+	f.Region = asffRegion(a)
 	if len(f.Types) == 0 && a.FindingProviderFields != nil {
 		f.Types = a.FindingProviderFields.Types
 	}
-	sev, err := asffSeverityOf(&a)
+	sev, err := asffSeverityOf(a)
 	if err != nil {
 		return nil, "", err
 	}
 	f.Severity = sev
 	f.Resources = asffResources(a.Resources)
-	f.Compliance = asffComplianceOf(&a)
+	f.Compliance = asffComplianceOf(a)
 	if a.Workflow != nil && a.Workflow.Status != "" {
 		f.Workflow = a.Workflow.Status
 	} else {
@@ -281,14 +283,4 @@ func looksLikeRegion(s string) bool {
 		}
 	}
 	return true
-}
-
-// exactString returns the string value of the member called exactly name, or
-// "" when there is none or it is not a string.
-func exactString(data []byte, ms []member, name string) string {
-	v, ok := lookup(ms, name)
-	if !ok || data[v.start] != '"' {
-		return ""
-	}
-	return unquote(data, v)
 }

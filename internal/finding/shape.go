@@ -114,7 +114,7 @@ func (d *decoder) finding(el span, ms []member, format Format, path string, even
 		return
 	}
 	f.ActionName = actionName
-	if event == nil {
+	if event == nil && !d.noEvents {
 		event = envelope(f, resource)
 	}
 	d.items = append(d.items, Item{Finding: f, Event: event, Source: d.source, Line: d.lines.line(el.start), Index: idx})

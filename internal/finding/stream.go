@@ -13,6 +13,8 @@ type decoder struct {
 	items  []Item
 	errs   []error
 	count  int // findings met so far, good or bad: the next Item.Index
+	// noEvents leaves Item.Event nil where it would have to be built.
+	noEvents bool
 }
 
 // utf8BOM is skipped at the start of the input (editors on Windows add it).

@@ -64,9 +64,10 @@ type member struct {
 	value span
 }
 
-// name returns the decoded key.
+// name returns the decoded key (invalid UTF-8 becomes U+FFFD, as in
+// encoding/json).
 func (m member) name() string {
-	if bytes.IndexByte(m.key, '\\') < 0 {
+	if bytes.IndexByte(m.key, '\\') < 0 && utf8.Valid(m.key) {
 		return string(m.key)
 	}
 	var s string
@@ -76,6 +77,15 @@ func (m member) name() string {
 		return string(m.key)
 	}
 	return s
+}
+
+// exact returns the key's bytes decoded: the raw literal itself unless it
+// holds an escape.
+func (m member) exact() []byte {
+	if bytes.IndexByte(m.key, '\\') < 0 {
+		return m.key
+	}
+	return []byte(m.name())
 }
 
 // is reports whether the decoded key equals name exactly (case-sensitive, as
@@ -90,6 +100,16 @@ func (m member) is(name string) bool {
 // members lists the members of the valid JSON object at data[obj.start:obj.end].
 func members(data []byte, obj span) []member {
 	out := make([]member, 0, 16)
+	eachMember(data, obj, func(m member) bool {
+		out = append(out, m)
+		return true
+	})
+	return out
+}
+
+// eachMember calls fn for every member of the valid JSON object at
+// data[obj.start:obj.end], in order, until fn returns false.
+func eachMember(data []byte, obj span, fn func(member) bool) {
 	i := skipSpace(data, obj.start+1)
 	for i < obj.end && data[i] == '"' {
 		keyEnd := skipString(data, i)
@@ -97,13 +117,14 @@ func members(data []byte, obj span) []member {
 		i = skipSpace(data, keyEnd)
 		i = skipSpace(data, i+1) // past ':'
 		valEnd := skipValue(data, i)
-		out = append(out, member{key: key, value: span{i, valEnd}})
+		if !fn(member{key: key, value: span{i, valEnd}}) {
+			return
+		}
 		i = skipSpace(data, valEnd)
 		if i < obj.end && data[i] == ',' {
 			i = skipSpace(data, i+1)
 		}
 	}
-	return out
 }
 
 // lookup returns the value of the last member called name (the one
@@ -126,16 +147,27 @@ func has(ms []member, name string) bool {
 // elements lists the elements of the valid JSON array at data[arr.start:arr.end].
 func elements(data []byte, arr span) []span {
 	var out []span
+	eachElement(data, arr, func(_ int, el span) bool {
+		out = append(out, el)
+		return true
+	})
+	return out
+}
+
+// eachElement calls fn for every element of the valid JSON array at
+// data[arr.start:arr.end], with its index, until fn returns false.
+func eachElement(data []byte, arr span, fn func(int, span) bool) {
 	i := skipSpace(data, arr.start+1)
-	for i < arr.end && data[i] != ']' {
+	for k := 0; i < arr.end && data[i] != ']'; k++ {
 		end := skipValue(data, i)
-		out = append(out, span{i, end})
+		if !fn(k, span{i, end}) {
+			return
+		}
 		i = skipSpace(data, end)
 		if i < arr.end && data[i] == ',' {
 			i = skipSpace(data, i+1)
 		}
 	}
-	return out
 }
 
 // kindOf names the JSON type of the valid value starting at data[i].

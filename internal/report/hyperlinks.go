@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -138,8 +139,18 @@ const hyperlinksMarker = "<pageMargins"
 func (s *sheetLinks) zipWriter(dst io.Writer, path string) func(io.Writer) excelize.ZipWriter {
 	return func(io.Writer) excelize.ZipWriter {
 		dir, file := path[:strings.LastIndexByte(path, '/')+1], path[strings.LastIndexByte(path, '/')+1:]
-		return &linkZip{zw: zip.NewWriter(dst), links: s, sheet: path, rels: dir + "_rels/" + file + ".rels"}
+		zw := zip.NewWriter(dst)
+		zw.RegisterCompressor(zip.Deflate, fastDeflate)
+		return &linkZip{zw: zw, links: s, sheet: path, rels: dir + "_rels/" + file + ".rels"}
 	}
+}
+
+// fastDeflate compresses the workbook's parts at flate.BestSpeed: the
+// sheets are repetitive XML, so the file is about a fifth larger than at
+// the default level while compressing takes a third of the time (the
+// default level was a quarter of a 100,000-finding report's CPU time).
+func fastDeflate(w io.Writer) (io.WriteCloser, error) {
+	return flate.NewWriter(w, flate.BestSpeed)
 }
 
 // linkZip is a zip writer that adds hyperlinks to one worksheet.

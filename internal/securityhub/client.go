@@ -132,6 +132,7 @@ func New(ctx context.Context, opt Options) (*Client, error) {
 			o.BaseEndpoint = aws.String(opt.Endpoint)
 		}
 		o.APIOptions = append(o.APIOptions, limits.middleware)
+		o.HTTPClient = plainBodies{next: o.HTTPClient}
 	})
 	return &Client{api: api, region: cfg.Region, log: log, limits: limits, clock: clock}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -20,26 +21,28 @@ import (
 )
 
 // Findings reads every finding the filters select with GetFindings and
-// hands them to fn one page at a time, at most PageSize findings a page,
-// in the order the API returns them. It implements the report package's
-// Source: per-project reports read their findings through it.
+// hands them to fn one page at a time, at most PageSize findings a page.
+// It implements the report package's Source: per-project reports read
+// their findings through it.
 //
 // filters are AwsSecurityFindingFilters JSON, pushed down to the API as
 // they are; {} (or empty) reads every finding. An attribute with more
 // than MaxFilterValues filters, such as a project's AwsAccountId list, is
 // split into several queries of at most MaxFilterValues filters each (see
 // splitFilters, which also sets the limits: at most MaxPollAttributes
-// attributes, no UpdatedAt, at most MaxPollQueries queries), read one
-// after the other. Account lists split this way select disjoint sets; a
-// finding that two of the split queries select (possible with PREFIX or
-// CONTAINS lists) is handed over twice, and the caller deduplicates.
+// attributes, no UpdatedAt, at most MaxPollQueries queries). The queries
+// are read side by side, up to 3 at once: the pages of one query come in
+// the order the API returns them, pages of different queries interleave.
+// Account lists split this way select disjoint sets; a finding that two
+// of the split queries select (possible with PREFIX or CONTAINS lists) is
+// handed over twice, and the caller deduplicates.
 //
-// Each page is decoded with finding.Decode from the body the API sent,
-// so Finding.Raw is the ASFF exactly as returned; the SDK's own decoding
-// of the findings is skipped, which halves the work of a large read. A
-// finding that cannot be decoded is logged and skipped. While fn works on
-// one page the next ones are already being fetched and decoded (up to
-// GOMAXPROCS pages at once, at most 4).
+// Each page is decoded with finding.DecodeFindings from the body the API
+// sent, so Finding.Raw is the ASFF exactly as returned; the SDK's own
+// decoding of the findings is skipped, which halves the work of a large
+// read. A finding that cannot be decoded is logged and skipped. While fn
+// works on one page the next ones are already being fetched and decoded
+// (up to GOMAXPROCS pages at once, at most 4).
 //
 // fn is called from the calling goroutine, never concurrently; it may keep
 // the findings it is handed. When fn returns an error, Findings stops and
@@ -53,8 +56,8 @@ func (c *Client) Findings(ctx context.Context, filters []byte, fn func(page []*f
 		return fmt.Errorf("securityhub: findings: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	// One goroutine fetches pages; decoders decode them side by side;
-	// this goroutine hands them to fn in the order they were fetched.
+	// Readers fetch pages; decoders decode them side by side; this
+	// goroutine hands them to fn in the order they were fetched.
 	decoders := max(1, min(runtime.GOMAXPROCS(0), maxDecoders))
 	work := make(chan *fetchedPage, decoders)
 	order := make(chan *fetchedPage, decoders)
@@ -67,7 +70,7 @@ func (c *Client) Findings(ctx context.Context, filters []byte, fn func(page []*f
 	for range decoders {
 		wg.Go(func() {
 			for p := range work {
-				p.items, p.problems = finding.Decode("GetFindings", p.body)
+				p.items, p.problems = finding.DecodeFindings("GetFindings", p.body)
 				p.body = nil
 				close(p.ready)
 			}
@@ -93,11 +96,7 @@ func (c *Client) Findings(ctx context.Context, filters []byte, fn func(page []*f
 		if len(p.items) == 0 {
 			continue
 		}
-		page := make([]*finding.Finding, len(p.items))
-		for i := range p.items {
-			page[i] = p.items[i].Finding
-		}
-		if err := fn(page); err != nil {
+		if err := fn(p.items); err != nil {
 			return err
 		}
 	}
@@ -115,15 +114,39 @@ type fetchedPage struct {
 	page     int // 1-based
 	err      error
 	ready    chan struct{}
-	items    []finding.Item
+	items    []*finding.Finding
 	problems []error
 }
 
-// fetchPages calls GetFindings for every page of every query. Each page
-// goes to work (to be decoded) and then to order (to be handed over in
-// this order); it stops at the first error, which it sends to order, or
-// when ctx is done.
+// fetchPages calls GetFindings for every page of every query, reading up
+// to maxQueryReaders queries side by side. Each page goes to work (to be
+// decoded) and then to order (to be handed over in this order); a reader
+// stops at the first error, which it sends to order, or when ctx is done.
 func (c *Client) fetchPages(ctx context.Context, queries []query, work, order chan<- *fetchedPage) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(queries), maxQueryReaders) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(queries) || !c.fetchQuery(ctx, queries, i, work, order) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// maxQueryReaders bounds the queries read at once. GetFindings answers in
+// hundreds of milliseconds while its limit allows 3 calls a second, so a
+// project split into several queries is read faster side by side, and
+// the client's rate limit still holds all of them to it.
+const maxQueryReaders = 3
+
+// fetchQuery reads every page of queries[i]; it returns false when the
+// read must stop (an error was sent, or ctx is done).
+func (c *Client) fetchQuery(ctx context.Context, queries []query, i int, work, order chan<- *fetchedPage) bool {
 	send := func(ch chan<- *fetchedPage, p *fetchedPage) bool {
 		select {
 		case ch <- p:
@@ -132,30 +155,31 @@ func (c *Client) fetchPages(ctx context.Context, queries []query, work, order ch
 			return false
 		}
 	}
-	for i := range queries {
-		filters := queries[i].filters
-		in := &securityhub.GetFindingsInput{Filters: &filters, MaxResults: aws.Int32(PageSize)}
-		for page := 1; ; page++ {
-			var got bodyOnly
-			res, err := c.api.GetFindings(ctx, in, got.option)
-			if err == nil && got.body == nil {
-				err = errors.New("no response body")
-			}
-			if err != nil {
-				send(order, &fetchedPage{err: fmt.Errorf("securityhub: findings: query %d of %d, page %d: GetFindings: %w", i+1, len(queries), page, err)})
-				return
-			}
-			p := &fetchedPage{body: got.body, query: i + 1, page: page, ready: make(chan struct{})}
-			// Decoding starts before the page is queued for fn, so
-			// that fn never waits on a page no decoder has.
-			if !send(work, p) || !send(order, p) {
-				return
-			}
-			if aws.ToString(res.NextToken) == "" {
-				break
-			}
-			in.NextToken = res.NextToken
+	filters := queries[i].filters
+	in := &securityhub.GetFindingsInput{Filters: &filters, MaxResults: aws.Int32(PageSize)}
+	for page := 1; ; page++ {
+		if ctx.Err() != nil {
+			return false
 		}
+		var got bodyOnly
+		res, err := c.api.GetFindings(ctx, in, got.option)
+		if err == nil && got.body == nil {
+			err = errors.New("no response body")
+		}
+		if err != nil {
+			send(order, &fetchedPage{err: fmt.Errorf("securityhub: findings: query %d of %d, page %d: GetFindings: %w", i+1, len(queries), page, err)})
+			return false
+		}
+		p := &fetchedPage{body: got.body, query: i + 1, page: page, ready: make(chan struct{})}
+		// Decoding starts before the page is queued for fn, so that fn
+		// never waits on a page no decoder has.
+		if !send(work, p) || !send(order, p) {
+			return false
+		}
+		if aws.ToString(res.NextToken) == "" {
+			return true
+		}
+		in.NextToken = res.NextToken
 	}
 }
 
@@ -223,13 +247,13 @@ func (b *bodyOnly) handle(ctx context.Context, in middleware.DeserializeInput, n
 
 // nextToken returns the top-level "NextToken" string member of a JSON
 // object and whether it is there (a null NextToken is absent). It walks
-// the body without decoding it: finding.Decode checks the findings later,
+// the body without decoding it: finding.DecodeFindings checks the findings later,
 // so here only the structure matters, and a full json.Unmarshal of a
 // 100-finding page just to read the token would cost as much as a fifth
 // of decoding the findings. For valid JSON the result is what
 // encoding/json reads into a map (member names matched exactly, the last
 // of duplicates wins); malformed top-level structure is an error, while
-// damage inside a nested value is left to finding.Decode to report.
+// damage inside a nested value is left to finding.DecodeFindings to report.
 func nextToken(body []byte) (token string, found bool, err error) {
 	i := skipJSONSpace(body, 0)
 	if i >= len(body) || body[i] != '{' {

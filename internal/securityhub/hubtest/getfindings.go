@@ -17,12 +17,6 @@ type getFindingsInput struct {
 	SortCriteria []sortCriterion `json:"SortCriteria"`
 }
 
-// getFindingsOutput is the GetFindings answer.
-type getFindingsOutput struct {
-	Findings  []json.RawMessage `json:"Findings"`
-	NextToken string            `json:"NextToken,omitempty"`
-}
-
 // maxResults reads MaxResults: absent means def, else an integer in
 // [1, limit].
 func maxResults(op string, n *number, def, limit int64) (int, *apiError) {
@@ -52,14 +46,23 @@ func (s *Server) getFindings(r *request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	match, e := compileFilters(in.Filters)
-	if e != nil {
-		return nil, e
-	}
+	// A continued query's filters were checked when its first page was
+	// asked for (the token is bound to them): they are compiled again
+	// only when its results must be computed again.
 	criteria := in.SortCriteria
 	if len(criteria) == 0 {
 		field, order := "UpdatedAt", "desc"
 		criteria = []sortCriterion{{Field: &field, SortOrder: &order}}
+	}
+	sortJSON, _ := json.Marshal(criteria)
+	fp := fingerprint(bytes.TrimSpace(in.Filters), sortJSON)
+	cached, haveCache := s.state.cached(op, fp)
+	var match *pattern.Set[int]
+	if !haveCache || in.NextToken == nil {
+		var e *apiError
+		if match, e = compileFilters(in.Filters); e != nil {
+			return nil, e
+		}
 	}
 	specs, e := parseSortCriteria(op, criteria, func(name string) *sortField {
 		if f, ok := sortFields[name]; ok {
@@ -70,17 +73,16 @@ func (s *Server) getFindings(r *request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	sortJSON, _ := json.Marshal(criteria)
-	fp := fingerprint(bytes.TrimSpace(in.Filters), sortJSON)
 	offset, ok := decodeToken(in.NextToken, op, fp)
 	if !ok {
 		return nil, invalidInput("%s: the NextToken is invalid: it is not a token this server issued for the same Filters and SortCriteria", op)
 	}
 
 	var hits []*asffRecord
-	if cached, ok := s.state.cached(op, fp); ok && in.NextToken != nil {
+	if haveCache && in.NextToken != nil {
 		hits = cached.([]*asffRecord)
 	} else {
+		var e *apiError
 		if hits, e = s.matchASFF(match); e != nil {
 			return nil, e
 		}
@@ -88,7 +90,7 @@ func (s *Server) getFindings(r *request) (any, *apiError) {
 		s.state.remember(op, fp, hits)
 	}
 	from, to, next := page(op, fp, offset, size, len(hits))
-	out := getFindingsOutput{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
+	out := findingsPage{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
 	for _, rec := range hits[from:to] {
 		out.Findings = append(out.Findings, json.RawMessage(rec.raw))
 	}

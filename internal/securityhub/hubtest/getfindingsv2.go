@@ -17,11 +17,6 @@ type getFindingsV2Input struct {
 	Scopes json.RawMessage `json:"Scopes"`
 }
 
-type getFindingsV2Output struct {
-	Findings  []json.RawMessage `json:"Findings"`
-	NextToken string            `json:"NextToken,omitempty"`
-}
-
 // getFindingsV2 answers GetFindingsV2 (POST /findingsv2): the stored OCSF
 // findings that match Filters (see compileOCSFFilters), sorted by
 // SortCriteria (any field the V2 filters name; default
@@ -70,7 +65,7 @@ func (s *Server) getFindingsV2(r *request) (any, *apiError) {
 		s.state.remember(op, fp, hits)
 	}
 	from, to, next := page(op, fp, offset, size, len(hits))
-	out := getFindingsV2Output{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
+	out := findingsPage{Findings: make([]json.RawMessage, 0, to-from), NextToken: next}
 	for _, rec := range hits[from:to] {
 		out.Findings = append(out.Findings, json.RawMessage(rec.raw))
 	}

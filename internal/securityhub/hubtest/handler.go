@@ -70,6 +70,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, id, e)
 		return
 	}
+	if a, ok := out.(jsonAppender); ok {
+		s.answer = a.appendJSON(s.answer[:0])
+		writeJSON(w, id, s.answer)
+		if cap(s.answer) > 4<<20 {
+			s.answer = nil // do not keep an unusually large one
+		}
+		return
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

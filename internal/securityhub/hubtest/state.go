@@ -19,16 +19,23 @@ type state struct {
 	// version counts changes to findings; a cached query result is
 	// valid while it is unchanged.
 	version int64
-	// queries caches the last result list of each finding query
-	// operation, so the pages of one query are cut from one list.
+	// queries caches the result lists of the last maxCachedQueries
+	// finding queries (by operation and fingerprint), so the pages of one
+	// query are cut from one list, also while other queries are read
+	// side by side.
 	queries map[string]cachedQuery
+	// used stamps cache entries for eviction.
+	used int64
 }
+
+// maxCachedQueries bounds the query results kept.
+const maxCachedQueries = 8
 
 // cachedQuery is the result of one query: its fingerprint, the state
 // version it was computed at, and the matching records in order.
 type cachedQuery struct {
-	fp      string
 	version int64
+	used    int64
 	hits    any // []*asffRecord or []*ocsfRecord
 }
 
@@ -38,16 +45,32 @@ func (st *state) changed() { st.version++ }
 // cached returns the cached result of op's query fp if the findings have
 // not changed since.
 func (st *state) cached(op, fp string) (any, bool) {
-	q, ok := st.queries[op]
-	if !ok || q.fp != fp || q.version != st.version {
+	key := op + "\x00" + fp
+	q, ok := st.queries[key]
+	if !ok || q.version != st.version {
 		return nil, false
 	}
+	st.used++
+	q.used = st.used
+	st.queries[key] = q
 	return q.hits, true
 }
 
-// remember caches a query result.
+// remember caches a query result, forgetting the least recently used one
+// beyond maxCachedQueries.
 func (st *state) remember(op, fp string, hits any) {
-	st.queries[op] = cachedQuery{fp: fp, version: st.version, hits: hits}
+	st.used++
+	st.queries[op+"\x00"+fp] = cachedQuery{version: st.version, used: st.used, hits: hits}
+	if len(st.queries) <= maxCachedQueries {
+		return
+	}
+	oldest, stamp := "", int64(-1)
+	for k, q := range st.queries {
+		if stamp < 0 || q.used < stamp {
+			oldest, stamp = k, q.used
+		}
+	}
+	delete(st.queries, oldest)
 }
 
 func newState() state {
