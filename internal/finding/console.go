@@ -34,17 +34,25 @@ func ConsoleURL(f *Finding, region string) string {
 	if f.Format == FormatOCSF {
 		path, field, id = "/securityhub/v2/home", "finding_info.uid", firstNonEmpty(f.ProviderID, f.ID)
 	}
-	var b strings.Builder
-	b.WriteString("https://")
-	b.WriteString(host)
-	b.WriteString(path)
+	// search is field=<the EQUALS condition, percent-encoded>, the whole
+	// percent-encoded once more: written in one pass, the condition's
+	// escapes come out as %25XX.
+	const condition = `\operator\:EQUALS\:`
+	b := make([]byte, 0, len("https://")+len(host)+len(path)+len("?region=")+3*len(region)+
+		len("#/findings?search=")+3*len(field)+3+5*(len(condition)+len(id)))
+	b = append(b, "https://"...)
+	b = append(b, host...)
+	b = append(b, path...)
 	if region != "" {
-		b.WriteString("?region=")
-		b.WriteString(percentEncode(region))
+		b = append(b, "?region="...)
+		b = appendPercentEncoded(b, region, "%")
 	}
-	b.WriteString("#/findings?search=")
-	b.WriteString(percentEncode(field + "=" + percentEncode(`\operator\:EQUALS\:`+id)))
-	return b.String()
+	b = append(b, "#/findings?search="...)
+	b = appendPercentEncoded(b, field, "%")
+	b = append(b, "%3D"...)
+	b = appendPercentEncoded(b, condition, "%25")
+	b = appendPercentEncoded(b, id, "%25")
+	return string(b)
 }
 
 // consoleHost returns the console host name for a partition; the region is
@@ -93,19 +101,24 @@ func regionPartition(region string) string {
 // percentEncode escapes every byte but the RFC 3986 unreserved characters
 // (A-Z a-z 0-9 - . _ ~), upper-case hex, as the console's own links do.
 func percentEncode(s string) string {
+	return string(appendPercentEncoded(make([]byte, 0, 3*len(s)), s, "%"))
+}
+
+// appendPercentEncoded appends s with every byte but the unreserved ones
+// written as escape and two upper-case hex digits: escape "%" encodes
+// once, "%25" encodes what is already encoded once (the hex digits are
+// unreserved, so only the "%" changes).
+func appendPercentEncoded(b []byte, s, escape string) []byte {
 	const hexDigits = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) * 3)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
 			c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hexDigits[c>>4])
-		b.WriteByte(hexDigits[c&0xf])
+		b = append(b, escape...)
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
 	}
-	return b.String()
+	return b
 }

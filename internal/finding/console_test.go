@@ -113,3 +113,26 @@ func TestConsoleURLDecodesToTheId(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleURLEncodesTheConditionTwice: the one-pass search parameter is
+// what encoding the EQUALS condition and then the whole field=condition
+// again gives, for every byte value in an Id.
+func TestConsoleURLEncodesTheConditionTwice(t *testing.T) {
+	var all []byte
+	for c := range 256 {
+		all = append(all, byte(c))
+	}
+	for _, id := range []string{"plain", "arn:aws:securityhub:ap-northeast-1:123456789012:subscription/x/finding/1 2", string(all), "日本語/ü"} {
+		for _, format := range []Format{FormatASFF, FormatOCSF} {
+			f := &Finding{ID: id, ProviderID: id, Format: format, Region: "ap-northeast-1"}
+			field := "Id"
+			if format == FormatOCSF {
+				field = "finding_info.uid"
+			}
+			want := "#/findings?search=" + percentEncode(field+"="+percentEncode(`\operator\:EQUALS\:`+id))
+			if got := ConsoleURL(f, ""); !strings.HasSuffix(got, want) {
+				t.Errorf("%s %q: got %s, want it to end in %s", format, id, got, want)
+			}
+		}
+	}
+}

@@ -182,7 +182,7 @@ func (c *collector) finish() *Report {
 			strings.Compare(str(a.account), str(b.account)),
 			strings.Compare(str(a.control), str(b.control)),
 			strings.Compare(str(a.title), str(b.title)),
-			strings.Compare(a.resourceID, b.resourceID),
+			strings.Compare(str(a.resourceID), str(b.resourceID)),
 			strings.Compare(a.id, b.id),
 			strings.Compare(str(a.productARN), str(b.productARN)),
 		)
@@ -220,12 +220,8 @@ func (r *Report) tables() {
 	products := map[sym]*countRow{}
 	controls := map[sym]*controlRow{}
 	controlAccounts := map[[2]sym]bool{}
-	type controlResource struct {
-		control  sym
-		resource string
-	}
-	controlResources := map[controlResource]bool{}
-	resources := map[string]*resourceRow{}
+	controlResources := map[[2]sym]bool{}
+	resources := map[sym]*resourceRow{}
 	for _, a := range r.project.Accounts {
 		accounts[a] = &countRow{name: a}
 	}
@@ -262,14 +258,14 @@ func (r *Report) tables() {
 			controlAccounts[k] = true
 			cr.accounts++
 		}
-		if rw.resourceID != "" {
-			if k := (controlResource{rw.control, rw.resourceID}); !controlResources[k] {
+		if rw.resourceID != 0 {
+			if k := [2]sym{rw.control, rw.resourceID}; !controlResources[k] {
 				controlResources[k] = true
 				cr.resources++
 			}
 			rr := resources[rw.resourceID]
 			if rr == nil {
-				rr = &resourceRow{id: rw.resourceID, typ: r.s(rw.resourceType), account: r.s(rw.account), region: r.s(rw.region), highest: rw.sev}
+				rr = &resourceRow{id: r.s(rw.resourceID), typ: r.s(rw.resourceType), account: r.s(rw.account), region: r.s(rw.region), highest: rw.sev}
 				resources[rw.resourceID] = rr
 			}
 			rr.n[rw.sev]++

@@ -50,7 +50,7 @@ func (r *Report) csvRecord(rw *row, rec []string) {
 	rec[4] = r.s(rw.control)
 	rec[5] = r.s(rw.title)
 	rec[6] = r.s(rw.resourceType)
-	rec[7] = rw.resourceID
+	rec[7] = r.s(rw.resourceID)
 	rec[8] = value(l.Compliance, r.s(rw.compliance))
 	rec[9] = value(l.Workflow, r.s(rw.workflow))
 	rec[10] = r.changeText(rw.change)

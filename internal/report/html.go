@@ -160,7 +160,7 @@ func (r *Report) writeHTML(w io.Writer) error {
 		rw := &r.rows[i]
 		hf := htmlFinding{
 			Sev: rw.sev, SevName: l.sev(rw.sev), Account: r.s(rw.account), Region: r.s(rw.region), Product: r.s(rw.product),
-			Control: r.s(rw.control), Title: r.s(rw.title), ResourceType: r.s(rw.resourceType), ResourceID: rw.resourceID,
+			Control: r.s(rw.control), Title: r.s(rw.title), ResourceType: r.s(rw.resourceType), ResourceID: r.s(rw.resourceID),
 			Compliance: value(l.Compliance, r.s(rw.compliance)), Workflow: value(l.Workflow, r.s(rw.workflow)),
 			Change: r.changeText(rw.change), First: r.timeText(rw.first), Last: r.timeText(rw.last),
 			ID: rw.id, Age: rw.age,

@@ -83,6 +83,7 @@ func newStyles(f *excelize.File) (*xlsxStyles, error) {
 // with an autofilter, severity colours, dates as Excel dates in the
 // project's time zone and links.
 func (r *Report) writeXLSX(w io.Writer) (err error) {
+	defer writeMemory.hold()()
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -255,7 +256,7 @@ func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, e
 		cells[4] = text(r.s(rw.control), st.text)
 		cells[5] = text(r.s(rw.title), st.text)
 		cells[6] = text(r.s(rw.resourceType), st.text)
-		cells[7] = text(rw.resourceID, st.text)
+		cells[7] = text(r.s(rw.resourceID), st.text)
 		cells[8] = text(value(l.Compliance, r.s(rw.compliance)), st.text)
 		cells[9] = text(value(l.Workflow, r.s(rw.workflow)), st.text)
 		cells[10] = text(r.changeText(rw.change), st.text)
