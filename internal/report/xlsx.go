@@ -245,27 +245,39 @@ func (r *Report) findingsSheet(f *excelize.File, st *xlsxStyles) (*sheetLinks, e
 	}
 	links := &sheetLinks{report: r}
 	const consoleCol, remediationCol = 15, 16
+	// The text cells of every row are the same 13 Cells, handed over by
+	// pointer: 1.3 million boxed Cells less for 100,000 findings.
 	cells := make([]any, len(cols))
+	texts := make([]excelize.Cell, len(cols))
+	put := func(k int, v string) {
+		if v == "" {
+			cells[k] = nil
+			return
+		}
+		texts[k] = excelize.Cell{StyleID: st.text, Value: fitCell(v)}
+		cells[k] = &texts[k]
+	}
 	for i := range r.rows {
 		rw := &r.rows[i]
 		rowNum := i + 2
 		cells[0] = r.sevCell(rw.sev, st)
-		cells[1] = text(r.s(rw.account), st.text)
-		cells[2] = text(r.s(rw.region), st.text)
-		cells[3] = text(r.s(rw.product), st.text)
-		cells[4] = text(r.s(rw.control), st.text)
-		cells[5] = text(r.s(rw.title), st.text)
-		cells[6] = text(r.s(rw.resourceType), st.text)
-		cells[7] = text(r.s(rw.resourceID), st.text)
-		cells[8] = text(value(l.Compliance, r.s(rw.compliance)), st.text)
-		cells[9] = text(value(l.Workflow, r.s(rw.workflow)), st.text)
-		cells[10] = text(r.changeText(rw.change), st.text)
+		put(1, r.s(rw.account))
+		put(2, r.s(rw.region))
+		put(3, r.s(rw.product))
+		put(4, r.s(rw.control))
+		put(5, r.s(rw.title))
+		put(6, r.s(rw.resourceType))
+		put(7, r.s(rw.resourceID))
+		put(8, value(l.Compliance, r.s(rw.compliance)))
+		put(9, value(l.Workflow, r.s(rw.workflow)))
+		put(10, r.changeText(rw.change))
 		cells[11] = r.dateCell(rw.first, st)
 		cells[12] = r.dateCell(rw.last, st)
-		cells[13] = excelize.Cell{StyleID: st.text, Value: int(rw.age)}
+		texts[13] = excelize.Cell{StyleID: st.text, Value: int(rw.age)}
+		cells[13] = &texts[13]
 		cells[14] = links.cell(rowNum, consoleCol, linkConsole, i, r.consoleURL(rw), l.OpenConsole, st)
 		cells[15] = links.cell(rowNum, remediationCol, linkRemediation, i, r.s(rw.remediation), l.OpenRemediation, st)
-		cells[16] = text(rw.id, st.text)
+		put(16, rw.id)
 		if err := s.add(cells...); err != nil {
 			return nil, fmt.Errorf("row %d: %w", rowNum, err)
 		}
