@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/hubrelay/hubrelay/internal/store"
 )
@@ -11,21 +12,26 @@ import (
 // feedbackBatch is the most findings one BatchUpdateFindings call takes.
 const feedbackBatch = 100
 
+// DefaultFeedbackWait is Config.FeedbackWait's default.
+const DefaultFeedbackWait = 2 * time.Second
+
 // feedback hands the findings whose deliveries all succeeded to the
-// Marker, at most feedbackBatch at a time, until none are due or stop
-// ends. A batch in progress is finished with ctx, which stop does not
-// cancel: a claimed batch is marked, not abandoned half way.
-func (q *Queue) feedback(ctx, stop context.Context) {
+// Marker, at most feedbackBatch at a time, until fewer than that are due
+// or stop ends, and returns how many it handed over. A batch in progress
+// is finished with ctx, which stop does not cancel: a claimed batch is
+// marked, not abandoned half way.
+func (q *Queue) feedback(ctx, stop context.Context) (handed int) {
 	for stop.Err() == nil && ctx.Err() == nil {
 		now := q.now()
 		items, err := q.st.ClaimFeedback(ctx, q.cfg.Owner, now, q.cfg.Lease, feedbackBatch)
 		if err != nil {
 			q.log.Error("claim feedback", slog.String("error", err.Error()))
-			return
+			return handed
 		}
 		if len(items) == 0 {
-			return
+			return handed
 		}
+		handed += len(items)
 		failed, err := q.cfg.Marker.Mark(ctx, items)
 		rctx, cancel := q.recordCtx()
 		if err != nil {
@@ -35,7 +41,7 @@ func (q *Queue) feedback(ctx, stop context.Context) {
 			}
 			q.retryFeedback(rctx, items, ids, err.Error())
 			cancel()
-			return
+			return handed
 		}
 		var done, again []int64
 		for _, it := range items {
@@ -56,9 +62,10 @@ func (q *Queue) feedback(ctx, stop context.Context) {
 		}
 		cancel()
 		if len(items) < feedbackBatch {
-			return
+			return handed
 		}
 	}
+	return handed
 }
 
 func (q *Queue) retryFeedback(ctx context.Context, items []store.Feedback, ids []int64, why string) {

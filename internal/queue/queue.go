@@ -76,9 +76,17 @@ type Config struct {
 	// Reminders maps route names to their repeat interval.
 	Reminders map[string]time.Duration
 	// Marker, when set, receives the findings to mark NOTIFIED.
-	Marker  Marker
-	Log     *slog.Logger
-	Metrics Recorder
+	Marker Marker
+	// FeedbackWait is how long findings due to be marked NOTIFIED may
+	// wait to be marked together: after a call with fewer than 100 (the
+	// most one BatchUpdateFindings call takes) the next waits this long,
+	// so that a trickle of deliveries is marked in a few calls rather
+	// than one call per finding or two (the API allows 10 calls a second
+	// for every user of the account). A full batch is followed at once.
+	// Default 2s; never less than Poll.
+	FeedbackWait time.Duration
+	Log          *slog.Logger
+	Metrics      Recorder
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Rand seeds the jitter; default random.
@@ -119,6 +127,10 @@ func New(st Store, cfg Config) (*Queue, error) {
 	if cfg.Poll <= 0 {
 		cfg.Poll = 200 * time.Millisecond
 	}
+	if cfg.FeedbackWait <= 0 {
+		cfg.FeedbackWait = DefaultFeedbackWait
+	}
+	cfg.FeedbackWait = max(cfg.FeedbackWait, cfg.Poll)
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 30 * time.Second
 	}
@@ -214,12 +226,20 @@ func (q *Queue) run(ctx context.Context, idle func() bool) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t := time.NewTicker(q.cfg.Poll)
+			t := time.NewTimer(q.cfg.Poll)
 			defer t.Stop()
 			for {
 				wctx, cancel := context.WithTimeout(context.WithoutCancel(fctx), q.cfg.Lease)
-				q.feedback(wctx, fctx)
+				marked := q.feedback(wctx, fctx)
 				cancel()
+				// Nothing was due: look again at the next poll. Some
+				// were (the last batch was not full): let the next ones
+				// gather for FeedbackWait.
+				wait := q.cfg.Poll
+				if marked > 0 {
+					wait = q.cfg.FeedbackWait
+				}
+				t.Reset(wait)
 				select {
 				case <-fctx.Done():
 					return
