@@ -311,7 +311,7 @@ func openReportStorage(ctx context.Context, cfg *config.Config, log *slog.Logger
 	}
 	if l := cfg.Reports.Storage.Local; l != nil {
 		a, err := archive.NewLocal(archive.LocalOptions{
-			Dir: l.Dir, BaseURL: l.BaseURL, Secret: l.Secret, Allow: l.Allow,
+			Dir: l.Dir, BaseURL: l.BaseURL, Secret: l.Secret, Allow: l.Allow, TrustedProxies: l.TrustedProxies,
 			Location: cmp.Or(cfg.Reports.Location, cfg.Location), Log: log,
 		})
 		if err != nil {

@@ -71,6 +71,10 @@ type LocalStorage struct {
 	// Allow, when not empty, are the only client addresses a link is
 	// served to; each prefix is masked (no host bits set).
 	Allow []netip.Prefix
+	// TrustedProxies are the load balancers or reverse proxies in front
+	// of hubrelay: only a request coming from one of them has its
+	// X-Forwarded-For read to find the client Allow is checked against.
+	TrustedProxies []netip.Prefix
 }
 
 // S3Storage keeps reports in an S3 bucket and links to them with presigned
@@ -126,7 +130,7 @@ const (
 
 var (
 	reportsKeys      = []string{"schedule", "timezone", "formats", "attach_max", "storage"}
-	localStorageKeys = []string{"dir", "base_url", "secret", "expires", "allow"}
+	localStorageKeys = []string{"dir", "base_url", "secret", "expires", "allow", "trusted_proxies"}
 	s3StorageKeys    = []string{"bucket", "prefix", "region", "endpoint", "expires", "sse", "kms_key_id", "path_style"}
 )
 
@@ -286,6 +290,12 @@ func (l *loader) decodeLocalStorage(key, n ast.Node) *LocalStorage {
 	if o.has("allow") {
 		st.Allow = l.prefixList(o, "allow", path)
 	}
+	if o.has("trusted_proxies") {
+		st.TrustedProxies = l.prefixList(o, "trusted_proxies", path)
+		if len(st.Allow) == 0 {
+			l.warnf(o.value("trusted_proxies"), "%s.trusted_proxies: without allow, client addresses are not checked and the proxies change nothing", path)
+		}
+	}
 	return st
 }
 
@@ -341,7 +351,11 @@ func (l *loader) prefixList(o *object, key, path string) []netip.Prefix {
 		return nil
 	}
 	if list.written == 0 {
-		l.errorAt(list.whole.pos(), "%s.%s: name at least one address range, or leave %s out to allow any address", path, key, key)
+		what := "to allow any address"
+		if key == "trusted_proxies" {
+			what = "when no proxy is in front of hubrelay"
+		}
+		l.errorAt(list.whole.pos(), "%s.%s: name at least one address range, or leave %s out %s", path, key, key, what)
 		return nil
 	}
 	var out []netip.Prefix

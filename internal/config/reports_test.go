@@ -404,3 +404,39 @@ func TestCheckSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestReportTrustedProxies: trusted_proxies is read like allow, an empty
+// list is refused, and without allow it warns that it changes nothing.
+func TestReportTrustedProxies(t *testing.T) {
+	t.Setenv("HR_TEST_LINK_SECRET", strings.Repeat("s", MinLinkSecret))
+	base := "reports:\n  storage:\n    local: {dir: out, base_url: https://h.example.com, secret: \"${env:HR_TEST_LINK_SECRET}\""
+	cfg, err := Parse("t.yaml", []byte(base+", allow: [203.0.113.0/24], trusted_proxies: [10.0.0.0/8, 192.0.2.10]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Reports.Storage.Local.TrustedProxies
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.10/32")}
+	if !slices.Equal(got, want) {
+		t.Errorf("trusted_proxies %v, want %v", got, want)
+	}
+	for _, w := range cfg.Warnings() {
+		if strings.Contains(w, "trusted_proxies") {
+			t.Errorf("warning %q with allow set", w)
+		}
+	}
+
+	_, err = Parse("t.yaml", []byte(base+", allow: [203.0.113.0/24], trusted_proxies: []}\n"))
+	if err == nil || !strings.Contains(err.Error(), "reports.storage.local.trusted_proxies: name at least one address range, or leave trusted_proxies out when no proxy is in front of hubrelay") {
+		t.Errorf("empty list: %v", err)
+	}
+
+	cfg, err = Parse("t.yaml", []byte(base+", trusted_proxies: [10.0.0.0/8]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := cfg.Warnings(); !slices.ContainsFunc(w, func(s string) bool {
+		return strings.Contains(s, "reports.storage.local.trusted_proxies: without allow")
+	}) {
+		t.Errorf("warnings %v, want one about allow", w)
+	}
+}
