@@ -31,19 +31,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 			return err
 		}
 		at := now.UnixMilli()
-		// The limit is written into the statement, not bound: SQLite
-		// recompiles a statement whose LIMIT parameter changes, and the
-		// queue's limit (its free workers) changes all the time.
-		rows, err := s.query(ctx, tx, `WITH c AS (
-				SELECT id FROM deliveries
-				WHERE (status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?))
-				   OR (status = 'sending' AND lease_until < ?)
-				ORDER BY next_at, id LIMIT `+strconv.Itoa(limit)+` {{skiplocked}})
-			UPDATE deliveries SET status = 'sending', lease_owner = ?, lease_until = ?,
-				attempts = attempts + 1, updated_at = ?
-			WHERE id IN (SELECT id FROM c)
-			RETURNING `+deliveryCols+`, event_id`,
-			at, at, at, owner, now.Add(lease).UnixMilli(), at)
+		rows, err := s.query(ctx, tx, s.claimStmt(limit), at, at, at, owner, now.Add(lease).UnixMilli(), at)
 		if err != nil {
 			return err
 		}
@@ -76,6 +64,47 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
 	return out, nil
+}
+
+// indexedBy returns " INDEXED BY index" on SQLite and "" on PostgreSQL.
+//
+// Claim and ClaimFeedback read their table through a partial index over
+// status IN ('pending', 'sending') in (next_at, id) order, so that a claim
+// reads about limit rows however many are waiting. Without statistics
+// SQLite's planner prefers an equality lookup on deliveries_status and
+// sorts every due row instead; INDEXED BY keeps it on the claim index, and
+// makes the statement fail to prepare, rather than slow down, should the
+// index ever become unusable. PostgreSQL picks the index by itself.
+func (s *Store) indexedBy(index string) string {
+	if s.dialect != DialectSQLite {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
+// claimStmt returns Claim's statement for limit. Its arguments: now, now,
+// now (unix ms), owner, lease end, now.
+//
+// The limit is written into the statement, not bound: SQLite recompiles a
+// statement whose LIMIT parameter changes, and the queue's limit (its free
+// workers) changes all the time.
+//
+// The due rows are read in order from deliveries_claim and the read stops
+// after limit rows (see indexedBy). next_at <= now holds for every due row,
+// sending ones included: a sending row was claimed with next_at <= its
+// claim time and leased past that time, so an expired lease means
+// next_at < now.
+func (s *Store) claimStmt(limit int) string {
+	return `WITH c AS (
+			SELECT id FROM deliveries` + s.indexedBy("deliveries_claim") + `
+			WHERE status IN ('pending', 'sending') AND next_at <= ?
+			  AND ((status = 'pending' AND (lease_until IS NULL OR lease_until < ?))
+			    OR (status = 'sending' AND lease_until < ?))
+			ORDER BY next_at, id LIMIT ` + strconv.Itoa(limit) + ` {{skiplocked}})
+		UPDATE deliveries SET status = 'sending', lease_owner = ?, lease_until = ?,
+			attempts = attempts + 1, updated_at = ?
+		WHERE id IN (SELECT id FROM c)
+		RETURNING ` + deliveryCols + `, event_id`
 }
 
 func checkLease(owner string, lease time.Duration, limit int) error {

@@ -30,15 +30,7 @@ func (s *Store) ClaimFeedback(ctx context.Context, owner string, now time.Time, 
 	var out []Feedback
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = nil
-		rows, err := s.query(ctx, tx, `WITH c AS (
-				SELECT id FROM feedback
-				WHERE (status = 'pending' AND next_at <= ?) OR (status = 'sending' AND lease_until < ?)
-				ORDER BY next_at, id LIMIT ? {{skiplocked}})
-			UPDATE feedback SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
-				updated_at = ?
-			WHERE id IN (SELECT id FROM c)
-			RETURNING id, finding_key, finding_id, product_arn, episode, attempts`,
-			at, at, limit, owner, now.Add(lease).UnixMilli(), at)
+		rows, err := s.query(ctx, tx, s.claimFeedbackStmt(), at, at, limit, owner, now.Add(lease).UnixMilli(), at)
 		if err != nil {
 			return err
 		}
@@ -73,6 +65,22 @@ func (s *Store) ClaimFeedback(ctx context.Context, owner string, now time.Time, 
 		return nil, fmt.Errorf("store: claim feedback: %w", err)
 	}
 	return out, nil
+}
+
+// claimFeedbackStmt returns ClaimFeedback's statement. Its arguments: now,
+// now (unix ms), limit, owner, lease end, now. As in Claim (claimStmt), the
+// due rows are read in order from feedback_claim, the read stops after
+// limit rows, and an expired lease implies next_at < now.
+func (s *Store) claimFeedbackStmt() string {
+	return `WITH c AS (
+			SELECT id FROM feedback` + s.indexedBy("feedback_claim") + `
+			WHERE status IN ('pending', 'sending') AND next_at <= ?
+			  AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))
+			ORDER BY next_at, id LIMIT ? {{skiplocked}})
+		UPDATE feedback SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
+			updated_at = ?
+		WHERE id IN (SELECT id FROM c)
+		RETURNING id, finding_key, finding_id, product_arn, episode, attempts`
 }
 
 // notes returns the distinct non-empty receipts of an episode's delivered
